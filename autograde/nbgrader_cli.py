@@ -1,0 +1,65 @@
+"""Run nbgrader's command line from Python, with the virtual environment on PATH.
+
+nbgrader shells out to ``alembic`` when it opens a gradebook, so the folder of
+the running interpreter must be on ``PATH`` even when ``make`` was not started
+from an activated environment.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from autograde import COURSE_ROOT
+
+
+def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The current environment with this interpreter's ``bin/`` first on ``PATH``."""
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.pop("MPLBACKEND", None)  # Agg here would drop the figures from executed notebooks
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_nbgrader(
+    args: Sequence[str],
+    *,
+    course_root: Path = COURSE_ROOT,
+    extra_env: Mapping[str, str] | None = None,
+    check: bool = True,
+    capture: bool = False,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess:
+    """Run ``nbgrader <args>`` in ``course_root`` (where ``nbgrader_config.py`` lives).
+
+    Parameters
+    ----------
+    args:
+        The nbgrader sub-command and its options, e.g. ``["autograde", "week08"]``.
+    course_root:
+        Folder to run in; ``--CourseDirectory.root`` is set to it.
+    extra_env:
+        Variables to add to the environment of the nbgrader process.
+    check:
+        Raise :class:`subprocess.CalledProcessError` on a non-zero exit.
+    capture:
+        Capture standard output and error (as text) instead of passing them through.
+    timeout:
+        Seconds before the whole nbgrader process is killed.
+    """
+    command = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course_root}"]
+    return subprocess.run(
+        command,
+        cwd=course_root,
+        env=environment(extra_env),
+        check=check,
+        capture_output=capture,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,0 +1,140 @@
+"""The small vocabulary every check is written in."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+#: Results of the checks run in this Python process: ``{check name: message}``,
+#: where the message is ``"passed"`` or the first failure in plain words.
+_RESULTS: dict[str, str] = {}
+#: How many checks are running inside each other (a hidden check calls a public one).
+_DEPTH = [0]
+
+
+class CheckFailed(AssertionError):
+    """A check found a difference; the message says what, in plain words."""
+
+
+def expect(condition: bool, message: str) -> None:
+    """Fail with ``message`` unless ``condition`` is true."""
+    if not bool(condition):
+        raise CheckFailed(message)
+
+
+def expect_equal(actual: Any, expected: Any, what: str) -> None:
+    """Fail unless ``actual == expected`` (compared as plain Python values).
+
+    Both sides are converted with :func:`_plain` first, so an object whose
+    ``__eq__`` always returns True cannot pass for the right value.
+    """
+    a, e = _plain(actual), _plain(expected)
+    if type(a) is not type(e) or a != e:
+        raise CheckFailed(f"{what}: expected {e!r}, got {a!r}.")
+
+
+def expect_close(
+    actual: Any, expected: Any, what: str, *, rtol: float = 1e-7, atol: float = 1e-9
+) -> None:
+    """Fail unless two numbers or arrays agree within tolerance."""
+    try:
+        a = np.asarray(actual, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what}: expected a number or array of numbers, got {actual!r}.") from None
+    e = np.asarray(expected, dtype=float)
+    if a.shape != e.shape:
+        raise CheckFailed(f"{what}: expected shape {e.shape}, got shape {a.shape}.")
+    if not np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=True):
+        if a.ndim == 0:
+            raise CheckFailed(f"{what}: expected {float(e):.6g}, got {float(a):.6g}.")
+        bad = int(np.argmax(~np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True).ravel()))
+        raise CheckFailed(
+            f"{what}: differs at position {bad}: expected {e.ravel()[bad]:.6g}, "
+            f"got {a.ravel()[bad]:.6g}."
+        )
+
+
+def _plain(value: Any) -> Any:
+    """Convert NumPy scalars, arrays, tuples and dicts to plain Python values."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return f"<{type(value).__name__} object>"
+
+
+def check(func: Callable[..., None]) -> Callable[..., None]:
+    """Decorate a check: record its result, print a one-line verdict.
+
+    A student's function that still raises ``NotImplementedError`` fails the
+    check with a plain message instead of a traceback.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        name = func.__name__
+        outermost = _DEPTH[0] == 0
+        _DEPTH[0] += 1
+        try:
+            func(*args, **kwargs)
+        except NotImplementedError:
+            _record(outermost, name, "not implemented yet")
+            raise CheckFailed(
+                f"{name}: your function still raises NotImplementedError; "
+                "replace `raise NotImplementedError()` with your code."
+            ) from None
+        except CheckFailed as failure:
+            _record(outermost, name, str(failure))
+            raise
+        except Exception as error:  # the student's code crashed inside the check
+            message = f"your function raised {type(error).__name__}: {error}"
+            _record(outermost, name, message)
+            raise CheckFailed(f"{name}: {message}") from error
+        finally:
+            _DEPTH[0] -= 1
+        _record(outermost, name, "passed")
+        if outermost:
+            print(f"{name}: passed")
+
+    wrapper.is_check = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _record(outermost: bool, name: str, verdict: str) -> None:
+    if outermost:
+        _RESULTS[name] = verdict
+
+
+def results() -> dict[str, str]:
+    """Return a copy of the results of the checks run so far in this process."""
+    return dict(_RESULTS)
+
+
+def summary(module: Any | None = None) -> None:
+    """Print which checks have passed so far in this kernel.
+
+    Parameters
+    ----------
+    module:
+        A checks module (e.g. ``helpers.checks.nb01``). When given, every check it
+        defines is listed, including those not run yet.
+    """
+    names = list(_RESULTS)
+    if module is not None:
+        names = [n for n, f in vars(module).items() if getattr(f, "is_check", False)]
+    passed = sum(_RESULTS.get(n) == "passed" for n in names)
+    width = max((len(n) for n in names), default=10)
+    for name in names:
+        verdict = _RESULTS.get(name, "not run yet")
+        mark = "PASS" if verdict == "passed" else "----"
+        print(f"{mark}  {name:<{width}}  {'' if verdict == 'passed' else verdict}")
+    print(f"{passed} of {len(names)} public checks pass.")
