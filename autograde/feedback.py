@@ -1,0 +1,73 @@
+"""Feedback that never shows hidden tests.
+
+nbgrader 0.9.6's ``generate_feedback`` shows the source of hidden tests, and the
+traceback of a failed test prints the hidden lines even when the source is
+cleared. :class:`ScrubHiddenTests` runs in ``GenerateFeedback.preprocessors``
+(see ``nbgrader_config.py``) and, in every test cell:
+
+- removes the lines between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``;
+- replaces the traceback of an error by one plain line, ``<error name>: <message>``.
+
+The student's own cells keep their tracebacks: those are the student's code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from traitlets import Bool, Unicode
+
+#: Replaces the hidden region in the feedback copy of a test cell.
+HIDDEN_NOTE = "# (hidden tests ran here when your notebook was graded)"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """True for an nbgrader test cell (graded, not a solution)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def strip_hidden_region(source: str, begin: str, end: str) -> str:
+    """Replace every ``begin``...``end`` region of ``source`` by :data:`HIDDEN_NOTE`."""
+    kept, hiding = [], False
+    for line in source.splitlines():
+        if begin in line:
+            hiding = True
+            kept.append(HIDDEN_NOTE)
+        elif end in line and hiding:
+            hiding = False
+        elif not hiding:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def plain_error(output: NotebookNode) -> NotebookNode:
+    """Turn an error output into a one-line traceback without any source lines."""
+    name = output.get("ename", "Error")
+    value = _ANSI.sub("", str(output.get("evalue", "")))
+    first = value.strip().splitlines()[0] if value.strip() else ""
+    output["evalue"] = first
+    output["traceback"] = [f"{name}: {first}"]
+    return output
+
+
+class ScrubHiddenTests(Preprocessor):
+    """Remove hidden tests and test-cell tracebacks from a notebook (for feedback)."""
+
+    enabled = Bool(True).tag(config=True)
+    begin_delimiter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
+    end_delimiter = Unicode("END HIDDEN TESTS").tag(config=True)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
+        if cell.cell_type != "code" or not is_test_cell(cell):
+            return cell, resources
+        cell.source = strip_hidden_region(cell.source, self.begin_delimiter, self.end_delimiter)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                plain_error(output)
+            elif output.get("output_type") == "stream" and self.begin_delimiter in output.get("text", ""):
+                output["text"] = HIDDEN_NOTE + "\n"
+        return cell, resources

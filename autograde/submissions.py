@@ -1,0 +1,114 @@
+"""Finding, validating and staging submissions.
+
+Submissions are read-only inputs: nothing under the submitted folder is ever
+written. Each student's notebooks are checked (readable JSON, a notebook format
+nbgrader can grade) and copied into a scratch folder, ``.grading/submitted``,
+which is what nbgrader actually grades. A notebook that cannot be graded is left
+out of the scratch copy and reported as a problem, so it scores 0 with a clear
+message instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograde import ASSIGNMENT
+
+#: Larger notebooks are refused (megabytes of output would slow everyone down).
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Submission:
+    """One student's submission and what was found wrong with it."""
+
+    student: str
+    folder: Path  # submitted/<student>/<assignment>
+    problems: dict[str, str] = field(default_factory=dict)  # notebook -> message
+    notes: list[str] = field(default_factory=list)  # messages not tied to one notebook
+    staged: list[str] = field(default_factory=list)  # notebooks handed to nbgrader
+
+    def content_hash(self) -> str:
+        """SHA-256 over the names and bytes of every file in the submission."""
+        digest = hashlib.sha256()
+        if self.folder.is_dir():
+            for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+                digest.update(str(path.relative_to(self.folder)).encode())
+                digest.update(b"\0")
+                digest.update(path.read_bytes())
+                digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def find_students(submitted: Path) -> list[str]:
+    """Student ids (folder names) under ``submitted``, sorted."""
+    if not submitted.is_dir():
+        return []
+    return sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def read_problem(path: Path) -> str | None:
+    """Why a submitted notebook cannot be graded, or None when it can.
+
+    nbformat 3 notebooks are upgraded by nbgrader's reader, so they are not a
+    problem here; the caller notes the upgrade.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        return "the file is empty (0 bytes): it was probably not saved before submitting."
+    if size > MAX_NOTEBOOK_BYTES:
+        return (f"the file is {size / 1e6:.0f} MB, over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit: "
+                "clear the outputs (Edit > Clear Outputs of All Cells), save and submit again.")
+    try:
+        raw = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return f"the file is not valid notebook JSON ({error}); it may have been edited outside Jupyter."
+    if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
+        return "the file is JSON but not a Jupyter notebook (no cells)."
+    try:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # nbformat raises several types here
+        return f"the notebook structure is invalid ({type(error).__name__}: {str(error)[:200]})."
+    return None
+
+
+def stage(submission: Submission, notebooks: list[str], scratch: Path) -> None:
+    """Copy the gradable notebooks of a submission into ``scratch/<student>/<assignment>``.
+
+    Fills ``submission.problems``, ``notes`` and ``staged``. Never writes into the
+    submission itself.
+    """
+    target = scratch / submission.student / ASSIGNMENT
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    expected = set(notebooks)
+    present = {p.stem: p for p in submission.folder.glob("*.ipynb")} if submission.folder.is_dir() else {}
+    if not submission.folder.is_dir():
+        submission.notes.append(f"no {ASSIGNMENT}/ folder in the submission.")
+    for name in notebooks:
+        path = present.get(name)
+        if path is None:
+            submission.problems[name] = f"{name}.ipynb is missing from the submission."
+            continue
+        problem = read_problem(path)
+        if problem:
+            submission.problems[name] = problem
+            continue
+        nb = nbformat.read(path, as_version=4)
+        if json.loads(path.read_bytes()).get("nbformat", 4) < 4:
+            submission.notes.append(f"{name}.ipynb was in the old notebook format 3 and was upgraded.")
+        nbformat.write(nb, target / f"{name}.ipynb")
+        submission.staged.append(name)
+    for extra in sorted(set(present) - expected):
+        submission.notes.append(f"{extra}.ipynb is not part of the assignment and was not graded.")
+    timestamp = submission.folder / "timestamp.txt"
+    if timestamp.is_file():
+        shutil.copyfile(timestamp, target / "timestamp.txt")
