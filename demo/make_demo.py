@@ -19,43 +19,18 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENT = "week08"
+from autograde.catalog import notebook_names
+from autograde.simulate import student_copy, write_submission
 
-
-def answer(source: str) -> str:
-    """A solution cell's code without the nbgrader markers."""
-    return "\n".join(line for line in source.splitlines()
-                     if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
-
-
-def student_copy(name: str, answered: float) -> nbformat.NotebookNode:
-    """The released notebook ``name`` with the first ``answered`` fraction of exercises done."""
-    released = nbformat.read(ROOT / "notebooks" / ASSIGNMENT / f"{name}.ipynb", as_version=4)
-    solved = nbformat.read(ROOT / "solutions" / ASSIGNMENT / f"{name}.ipynb", as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: answer(c.source) for c in solved.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
-    cells = [c for c in released.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    todo = {c.metadata["nbgrader"]["grade_id"] for c in cells[: round(len(cells) * answered)]}
-    for cell in released.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in todo:
-            cell.source = answers[grade_id]
-    return released
-
-
-def write(nb: nbformat.NotebookNode, student: str, name: str) -> None:
-    folder = ROOT / "demo" / "submitted" / student / ASSIGNMENT
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f"{name}.ipynb")
+SUBMITTED = Path(__file__).resolve().parent / "submitted"
 
 
 def main() -> None:
-    names = sorted(p.stem for p in (ROOT / "solutions" / ASSIGNMENT).glob("[0-9][0-9]_*.ipynb"))
-    shutil.rmtree(ROOT / "demo" / "submitted", ignore_errors=True)
+    names = notebook_names()
+    shutil.rmtree(SUBMITTED, ignore_errors=True)
     for name in names:
-        write(student_copy(name, 1.0), "alice", name)
-        write(student_copy(name, 0.5), "bob", name)
+        write_submission(student_copy(name, 1.0), SUBMITTED, "alice", name)
+        write_submission(student_copy(name, 0.5), SUBMITTED, "bob", name)
     first = student_copy(names[0], 1.0)
     cells = first.cells
     setup = next(i for i, c in enumerate(cells) if c.cell_type == "code")
@@ -65,10 +40,10 @@ def main() -> None:
     del cells[tests[0]]  # a deleted test cell: nbgrader puts it back
     solutions = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
     solutions[-1].source = solutions[-1].source.replace('aggfunc="max"', 'aggfunc="mean"')
-    write(first, "carol", names[0])
+    write_submission(first, SUBMITTED, "carol", names[0])
     if len(names) > 1:
-        write(student_copy(names[1], 0.0), "carol", names[1])
-    print(f"wrote demo/submitted/ for alice, bob, carol ({len(names)} notebooks)")
+        write_submission(student_copy(names[1], 0.0), SUBMITTED, "carol", names[1])
+    print(f"wrote {SUBMITTED} for alice, bob, carol ({len(names)} notebooks)")
 
 
 if __name__ == "__main__":

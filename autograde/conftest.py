@@ -1,0 +1,34 @@
+"""A TA's pytest run over one submission.
+
+    pytest autograde --submission submitted/alice/week08
+
+runs every test cell of every notebook (public and hidden parts) against the
+student's functions, one pytest test per question, with the same verdicts as
+nbgrader's autograde (see :mod:`autograde.verify`).
+"""
+
+from pathlib import Path
+
+import pytest
+
+
+def pytest_addoption(parser):
+    parser.addoption("--submission", action="store", default=None,
+                     help="folder of one student's notebooks, e.g. submitted/alice/week08")
+
+
+@pytest.fixture(scope="session")
+def submission(request) -> Path:
+    value = request.config.getoption("--submission")
+    if not value:
+        pytest.skip("give --submission submitted/<student>/week08 to grade one submission")
+    return Path(value)
+
+
+def pytest_generate_tests(metafunc):
+    if "question" in metafunc.fixturenames:
+        from autograde.catalog import all_exercises
+
+        exercises = all_exercises()
+        metafunc.parametrize("question", exercises,
+                             ids=[f"{ex.notebook}:{ex.grade_id}" for ex in exercises])

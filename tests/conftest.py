@@ -1,0 +1,33 @@
+"""Shared fixtures: a scratch course root holding only notebook 01, and fast grading settings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograde import ASSIGNMENT, COURSE_ROOT
+
+FIRST = "01_manual_grid_search"
+
+# Keep every trackio file and every fast-mode notebook run inside the test's folders.
+os.environ.setdefault("WEEK08_FAST", "1")
+
+
+def make_course(root: Path, notebooks: list[str]) -> Path:
+    """A course root with ``nbgrader_config.py`` and the given solution and released notebooks."""
+    shutil.copyfile(COURSE_ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    for folder in ("solutions", "notebooks"):
+        (root / folder / ASSIGNMENT).mkdir(parents=True)
+        for name in notebooks:
+            shutil.copyfile(COURSE_ROOT / folder / ASSIGNMENT / f"{name}.ipynb",
+                            root / folder / ASSIGNMENT / f"{name}.ipynb")
+    return root
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A scratch course root with notebook 01 only (grading it takes seconds, not minutes)."""
+    return make_course(tmp_path / "course", [FIRST])
