@@ -19,15 +19,11 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from traitlets import Bool, Unicode
 
+from helpers.notebook_code import is_test_cell
+
 #: Replaces the hidden region in the feedback copy of a test cell.
 HIDDEN_NOTE = "# (hidden tests ran here when your notebook was graded)"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    """True for an nbgrader test cell (graded, not a solution)."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
 
 
 def strip_hidden_region(source: str, begin: str, end: str) -> str:

@@ -1,95 +1,21 @@
-"""Extract the definitions of a notebook: its functions, classes, imports and constants.
+"""The reference solution's functions, extracted from ``solutions/``.
 
-The hidden checks compare a student's function with the reference solution's
-function *of the same name*. Both are loaded with :func:`load_definitions`,
-which keeps only the top-level ``import`` statements, ``def`` and ``class``
-blocks and ``UPPER_CASE = ...`` constants of the notebook's code cells and runs
-them in a fresh namespace. The experiments, figures and searches of the notebook
-are not run, so loading is fast.
-
-This is also the contract for authors of test cells: a test cell may use only
-names that a notebook defines with ``import``, ``def``, ``class`` or an
-``UPPER_CASE`` constant.
+The hidden checks compare a student's function with the reference function of the
+same name: ``solution("01_manual_grid_search").grid_search``. Extraction keeps only
+definitions (see :mod:`helpers.notebook_code`), so the notebook's experiments do not run.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
 import types
-from pathlib import Path
-
-import nbformat
 
 from autograde import ASSIGNMENT, COURSE_ROOT
+from helpers.notebook_code import definitions_source, is_test_cell, load_definitions
+
+__all__ = ["SOLUTIONS_DIR", "definitions_source", "is_test_cell", "load_definitions", "solution"]
 
 SOLUTIONS_DIR = COURSE_ROOT / "solutions" / ASSIGNMENT
-
-
-def _clean_source(source: str) -> str:
-    """Drop IPython magics and shell escapes, which are not Python."""
-    lines = []
-    for line in source.splitlines():
-        stripped = line.lstrip()
-        lines.append("" if stripped.startswith(("%", "!")) else line)
-    return "\n".join(lines)
-
-
-def _is_definition(node: ast.stmt) -> bool:
-    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
-        return True
-    if isinstance(node, (ast.Assign, ast.AnnAssign)):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return all(isinstance(t, ast.Name) and t.id.isupper() for t in targets)
-    return False
-
-
-def definitions_source(nb: nbformat.NotebookNode) -> str:
-    """Return the Python source of a notebook's top-level definitions.
-
-    Test cells (nbgrader ``grade`` cells that are not solutions) are skipped, so
-    loading a notebook never runs its checks. Cells that do not parse are skipped
-    too (a student's syntax error then shows up as a missing function).
-    """
-    chunks = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
-            continue
-        try:
-            tree = ast.parse(_clean_source(cell.source))
-        except SyntaxError:
-            continue
-        kept = [node for node in tree.body if _is_definition(node)]
-        if kept:
-            chunks.append(ast.unparse(ast.Module(body=kept, type_ignores=[])))
-    return "\n\n".join(chunks)
-
-
-def load_definitions(path: str | Path, module_name: str | None = None) -> types.ModuleType:
-    """Load a notebook's definitions as a module object.
-
-    Parameters
-    ----------
-    path:
-        Path of an ``.ipynb`` file.
-    module_name:
-        Name given to the module (defaults to the notebook's stem).
-
-    Returns
-    -------
-    A module whose attributes are the notebook's functions, classes, imports and
-    constants.
-    """
-    path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    module = types.ModuleType(module_name or path.stem)
-    module.__file__ = str(path)
-    code = compile(definitions_source(nb), str(path), "exec")
-    exec(code, module.__dict__)  # noqa: S102 - the point of this module
-    return module
 
 
 @functools.cache

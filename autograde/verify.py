@@ -22,8 +22,7 @@ from pathlib import Path
 import nbformat
 
 from autograde.catalog import solution_notebooks
-from autograde.feedback import is_test_cell
-from autograde.reference import load_definitions
+from helpers.notebook_code import is_test_cell, load_definitions
 
 
 @dataclass

@@ -89,8 +89,7 @@ def check(func: Callable[..., None]) -> Callable[..., None]:
         except NotImplementedError:
             _record(outermost, name, "not implemented yet")
             raise CheckFailed(
-                f"{name}: your function still raises NotImplementedError; "
-                "replace `raise NotImplementedError()` with your code."
+                f"{name}: not implemented yet (your function still raises NotImplementedError)."
             ) from None
         except CheckFailed as failure:
             _record(outermost, name, str(failure))

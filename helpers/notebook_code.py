@@ -1,0 +1,92 @@
+"""Load a notebook's definitions -- functions, classes, imports, constants -- without running it.
+
+A check needs a student's functions, not their experiments. :func:`load_definitions`
+keeps only the top-level ``import`` statements, ``def`` and ``class`` blocks and
+``UPPER_CASE = ...`` constants of a notebook's code cells and runs them in a fresh
+module, so loading is fast and prints nothing. ``make check`` uses it on the
+student's notebooks, the grader on the reference solution and on submissions.
+
+This is also the contract for authors of test cells: a test cell may use only
+names that a notebook defines with ``import``, ``def``, ``class`` or an
+``UPPER_CASE`` constant.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from pathlib import Path
+
+import nbformat
+
+
+def _clean_source(source: str) -> str:
+    """Drop IPython magics and shell escapes, which are not Python."""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        lines.append("" if stripped.startswith(("%", "!")) else line)
+    return "\n".join(lines)
+
+
+def _is_definition(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return all(isinstance(t, ast.Name) and t.id.isupper() for t in targets)
+    return False
+
+
+def definitions_source(nb: nbformat.NotebookNode) -> str:
+    """Return the Python source of a notebook's top-level definitions.
+
+    Test cells (nbgrader ``grade`` cells that are not solutions) are skipped, so
+    loading a notebook never runs its checks. Cells that do not parse are skipped
+    too (a student's syntax error then shows up as a missing function).
+    """
+    chunks = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if is_test_cell(cell):
+            continue
+        try:
+            tree = ast.parse(_clean_source(cell.source))
+        except SyntaxError:
+            continue
+        kept = [node for node in tree.body if _is_definition(node)]
+        if kept:
+            chunks.append(ast.unparse(ast.Module(body=kept, type_ignores=[])))
+    return "\n\n".join(chunks)
+
+
+def load_definitions(path: str | Path, module_name: str | None = None) -> types.ModuleType:
+    """Load a notebook's definitions as a module object.
+
+    Parameters
+    ----------
+    path:
+        Path of an ``.ipynb`` file.
+    module_name:
+        Name given to the module (defaults to the notebook's stem).
+
+    Returns
+    -------
+    A module whose attributes are the notebook's functions, classes, imports and
+    constants.
+    """
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    module = types.ModuleType(module_name or path.stem)
+    module.__file__ = str(path)
+    code = compile(definitions_source(nb), str(path), "exec")
+    exec(code, module.__dict__)  # noqa: S102 - the point of this module
+    return module
+
+
+
+def is_test_cell(cell: nbformat.NotebookNode) -> bool:
+    """True for an nbgrader test cell (graded, not a solution)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
