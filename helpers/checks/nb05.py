@@ -1,0 +1,525 @@
+"""Public checks for notebook 05, reproducibility.
+
+Each ``check_*`` takes the student's function first. ``cases`` (and for some
+checks ``oracle``) default to the public inputs; the hidden checks in
+``autograde.checks.nb05`` call these same functions with unseen inputs and the
+reference solution as the oracle.
+
+PyTorch is not a dependency of the course. :class:`FakeTorch` and
+:func:`torch_installed` let a check run the student's ``set_seed`` both as if
+PyTorch were installed (a small fake module that records every call) and as if
+it were not (``import torch`` raises ``ImportError``), whatever is really
+installed. Both restore ``sys.modules``, ``os.environ`` and the global random
+generators afterwards, also when the student's code fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import random
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.data import load_dataset
+
+Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
+
+#: The value the lecture gives ``CUBLAS_WORKSPACE_CONFIG``.
+CUBLAS_VALUE = ":4096:8"
+#: The seeds of the lecture's multi-seed loop.
+LECTURE_SEEDS = [42, 123, 456, 789, 1024]
+
+
+# -- shared tools -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def preserved_global_rngs() -> Iterator[None]:
+    """Restore the states of Python's ``random`` and NumPy's global generator on exit.
+
+    A check seeds the global generators to be deterministic; restoring them means
+    running a check never changes the numbers the rest of the notebook prints.
+    """
+    py_state = random.getstate()
+    np_state = np.random.get_state()
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+
+
+class FakeTorch:
+    """A tiny stand-in for ``torch`` that records what a ``set_seed`` does to it.
+
+    Attributes
+    ----------
+    calls:
+        ``(name, args, kwargs)`` for every call of ``manual_seed``,
+        ``cuda.manual_seed_all``, ``cuda.manual_seed`` and
+        ``use_deterministic_algorithms``, in order.
+    modules:
+        The module objects to put into ``sys.modules`` (``torch``, ``torch.cuda``,
+        ``torch.backends``, ``torch.backends.cudnn``).
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple, dict]] = []
+        torch = types.ModuleType("torch")
+        cuda = types.ModuleType("torch.cuda")
+        backends = types.ModuleType("torch.backends")
+        cudnn = types.ModuleType("torch.backends.cudnn")
+        torch.__version__ = "0.0+fake"  # type: ignore[attr-defined]
+        torch.manual_seed = self._recorder("manual_seed")  # type: ignore[attr-defined]
+        torch.use_deterministic_algorithms = self._recorder(  # type: ignore[attr-defined]
+            "use_deterministic_algorithms")
+        torch.cuda = cuda  # type: ignore[attr-defined]
+        torch.backends = backends  # type: ignore[attr-defined]
+        cuda.manual_seed_all = self._recorder("cuda.manual_seed_all")  # type: ignore[attr-defined]
+        cuda.manual_seed = self._recorder("cuda.manual_seed")  # type: ignore[attr-defined]
+        cuda.is_available = lambda: True  # type: ignore[attr-defined]
+        cuda.device_count = lambda: 1  # type: ignore[attr-defined]
+        backends.cudnn = cudnn  # type: ignore[attr-defined]
+        # torch's defaults: cuDNN may pick non-deterministic, benchmarked kernels.
+        cudnn.deterministic = False  # type: ignore[attr-defined]
+        cudnn.benchmark = True  # type: ignore[attr-defined]
+        self.torch, self.cudnn = torch, cudnn
+        self.modules = {"torch": torch, "torch.cuda": cuda, "torch.backends": backends,
+                        "torch.backends.cudnn": cudnn}
+
+    def _recorder(self, name: str) -> Callable[..., None]:
+        def record(*args: Any, **kwargs: Any) -> None:
+            self.calls.append((name, args, kwargs))
+
+        record.__name__ = name.rsplit(".", 1)[-1]
+        return record
+
+    def called(self, name: str) -> list[tuple[tuple, dict]]:
+        """The ``(args, kwargs)`` of every call of ``name`` (e.g. ``"cuda.manual_seed_all"``)."""
+        return [(args, kwargs) for called, args, kwargs in self.calls if called == name]
+
+
+def _is_torch(name: str) -> bool:
+    return name == "torch" or name.startswith("torch.")
+
+
+@contextlib.contextmanager
+def torch_installed(fake: FakeTorch | None) -> Iterator[FakeTorch | None]:
+    """Pretend that PyTorch is installed (as ``fake``) or, with ``None``, that it is not.
+
+    On exit every ``torch`` entry of ``sys.modules`` is put back as it was,
+    ``os.environ`` is restored (variables added by the code under test are removed,
+    changed ones reset) and so are the global random generators.
+    """
+    saved_modules = {name: module for name, module in sys.modules.items() if _is_torch(name)}
+    saved_environ = dict(os.environ)
+    with preserved_global_rngs():
+        try:
+            for name in saved_modules:
+                del sys.modules[name]
+            if fake is None:
+                sys.modules["torch"] = None  # type: ignore[assignment]  # import torch -> ImportError
+            else:
+                sys.modules.update(fake.modules)
+            yield fake
+        finally:
+            for name in [name for name in sys.modules if _is_torch(name)]:
+                del sys.modules[name]
+            sys.modules.update(saved_modules)
+            for name in set(os.environ) - set(saved_environ):
+                del os.environ[name]
+            for name, value in saved_environ.items():
+                if os.environ.get(name) != value:
+                    os.environ[name] = value
+
+
+def _call_capturing(function: Callable, *args: Any) -> tuple[Any, str]:
+    """Call ``function(*args)`` and return its result and everything it printed."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        result = function(*args)
+    return result, buffer.getvalue()
+
+
+def _as_float_list(values: Any, what: str) -> list[float]:
+    try:
+        return [float(v) for v in values]
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} must be a list of numbers, got {values!r}.") from None
+
+
+def _breast_cancer_split(n: int = 300, seed: int = 0):
+    X, y = load_dataset("breast_cancer")
+    return train_test_split(X[:n], y[:n], test_size=0.3, stratify=y[:n], random_state=seed)
+
+
+# -- 1. random_state in scikit-learn ------------------------------------------------------
+
+
+def repeat_runs_oracle(X_train, X_test, y_train, y_test, random_state, n_runs, n_estimators):
+    """scikit-learn's answer: ``n_runs`` fresh forests, each fitted and scored once."""
+    return [RandomForestClassifier(n_estimators=n_estimators, random_state=random_state)
+            .fit(X_train, y_train).score(X_test, y_test) for _ in range(n_runs)]
+
+
+def public_repeat_runs_cases() -> list[Case]:
+    X_train, X_test, y_train, y_test = _breast_cancer_split()
+    data = (X_train, X_test, y_train, y_test)
+    return [("breast cancer, unseeded, 3 runs of 10 trees", (*data, None, 3, 10), None),
+            ("breast cancer, random_state=42, 3 runs of 10 trees", (*data, 42, 3, 10), None)]
+
+
+@check
+def check_repeat_runs(repeat_runs: Callable, cases: Sequence[Case] | None = None,
+                      global_seed: int = 0) -> None:
+    """``repeat_runs(X_train, X_test, y_train, y_test, random_state, n_runs, n_estimators)``.
+
+    Unseeded runs must differ from each other and seeded runs must be identical;
+    both must match scikit-learn. Unseeded forests draw their seeds from NumPy's
+    global generator, so the check seeds that generator (``global_seed``) before
+    calling the student's function and before calling the oracle.
+    """
+    with preserved_global_rngs():
+        for label, args, _ in cases or public_repeat_runs_cases():
+            random_state, n_runs = args[4], args[5]
+            np.random.seed(global_seed)
+            got = _as_float_list(repeat_runs(*args), "repeat_runs' result")
+            np.random.seed(global_seed)
+            want = repeat_runs_oracle(*args)
+            expect_equal(len(got), n_runs, f"number of scores ({label})")
+            if random_state is None:
+                expect(len(set(got)) > 1,
+                       f"with random_state=None the {n_runs} runs should give different scores, "
+                       f"got {got} ({label}): build a fresh forest without a seed for every run.")
+                expect_close(got, want, f"scores of unseeded forests ({label}); an unseeded forest "
+                             "draws its seed from NumPy's global generator, so draw nothing else from "
+                             "it and fit exactly one forest per run", rtol=0, atol=1e-12)
+            else:
+                expect(len(set(got)) == 1,
+                       f"with random_state={random_state} every run should give the same score, "
+                       f"got {got} ({label}).")
+                expect_close(got, want, f"scores with random_state={random_state} ({label})",
+                             rtol=0, atol=1e-12)
+
+
+# -- 2. set_seed -----------------------------------------------------------------------------
+
+
+def _expect_seeds_python_and_numpy(set_seed: Callable, seed: int) -> tuple[Any, str]:
+    """Call set_seed(seed), compare the next draws with freshly seeded generators.
+
+    Returns what set_seed returned and what it printed.
+    """
+    random.seed(seed + 1)  # disturb both generators first
+    np.random.seed(seed + 1)
+    result, printed = _call_capturing(set_seed, seed)
+    py_draws = [random.random() for _ in range(3)] + [random.randint(0, 10**6)]
+    np_draws = np.random.rand(3).tolist() + [int(np.random.randint(0, 10**6))]
+    want_py = random.Random(seed)
+    want_np = np.random.RandomState(seed)
+    expect_close(py_draws, [want_py.random() for _ in range(3)] + [want_py.randint(0, 10**6)],
+                 f"Python `random` draws after set_seed({seed}): seed it with random.seed(seed)",
+                 rtol=0, atol=0)
+    expect_close(np_draws, want_np.rand(3).tolist() + [int(want_np.randint(0, 10**6))],
+                 f"NumPy draws after set_seed({seed}): seed NumPy's global generator with "
+                 "np.random.seed(seed) (np.random.default_rng(seed) makes a new generator and leaves "
+                 "the global one unseeded)", rtol=0, atol=0)
+    return result, printed
+
+
+def public_set_seed_cases() -> list[Case]:
+    return [("seed 42", (42,), None), ("seed 7", (7,), None)]
+
+
+@check
+def check_set_seed(set_seed: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``set_seed(seed)`` seeds Python's ``random``, NumPy and, when installed, PyTorch.
+
+    Runs every case twice: once as if PyTorch were not installed (the function must
+    not fail, must print that torch is not installed and skipped, and returns
+    ``["random", "numpy"]``) and once with a fake PyTorch that records calls (the
+    function must call every seed and determinism switch of the lecture, set
+    ``CUBLAS_WORKSPACE_CONFIG`` and return ``["random", "numpy", "torch"]``).
+    """
+    for label, (seed,), _ in cases or public_set_seed_cases():
+        with torch_installed(None):
+            try:
+                result, printed = _expect_seeds_python_and_numpy(set_seed, seed)
+            except ImportError as error:
+                raise CheckFailed(f"without PyTorch, set_seed({seed}) raised {error!r}: wrap "
+                                  "`import torch` in try/except ImportError.") from None
+        expect("torch not installed" in printed.lower(),
+               f"without PyTorch, set_seed({seed}) must print a message saying "
+               f"'torch not installed, skipped'; it printed {printed.strip()!r}.")
+        expect_equal(result, ["random", "numpy"],
+                     f"what set_seed({seed}) returns without PyTorch ({label})")
+
+        fake = FakeTorch()
+        with torch_installed(fake):
+            result, printed = _expect_seeds_python_and_numpy(set_seed, seed)
+            env = os.environ.get("CUBLAS_WORKSPACE_CONFIG")
+        expect("not installed" not in printed.lower(),
+               f"with PyTorch installed, set_seed({seed}) printed {printed.strip()!r}: "
+               "import torch inside the function (try/except ImportError), not at the top "
+               "of the notebook.")
+        _expect_torch_calls(fake, seed, env, label)
+        expect_equal(result, ["random", "numpy", "torch"],
+                     f"what set_seed({seed}) returns with PyTorch installed ({label})")
+
+
+def _expect_torch_calls(fake: FakeTorch, seed: int, env: str | None, label: str) -> None:
+    """The PyTorch part of the lecture's set_seed, as seen by the fake module."""
+    expect(fake.calls or fake.cudnn.deterministic or env,
+           f"with PyTorch installed, set_seed({seed}) did nothing to torch ({label}): import torch "
+           "inside the function (try/except ImportError) so that the check's PyTorch is used.")
+    expect([args for args, _ in fake.called("manual_seed")] == [(seed,)],
+           f"set_seed({seed}) must call torch.manual_seed({seed}) once; calls seen: "
+           f"{fake.called('manual_seed')} ({label}).")
+    expect(((seed,), {}) in fake.called("cuda.manual_seed_all"),
+           f"set_seed({seed}) must call torch.cuda.manual_seed_all({seed}) (every GPU); calls seen: "
+           f"{fake.called('cuda.manual_seed_all')} ({label}).")
+    expect(fake.cudnn.deterministic is True,
+           f"set_seed must set torch.backends.cudnn.deterministic = True ({label}).")
+    expect(fake.cudnn.benchmark is False,
+           f"set_seed must set torch.backends.cudnn.benchmark = False ({label}).")
+    modes = [args[0] if args else kwargs.get("mode")
+             for args, kwargs in fake.called("use_deterministic_algorithms")]
+    expect(modes and modes[-1] is True,
+           f"set_seed must call torch.use_deterministic_algorithms(True); calls seen: {modes} ({label}).")
+    expect_equal(env, CUBLAS_VALUE, f"os.environ['CUBLAS_WORKSPACE_CONFIG'] after set_seed ({label})")
+
+
+# -- 3. skipping one seed at a time ---------------------------------------------------------
+
+
+def public_skip_cases() -> list[Case]:
+    def experiment() -> dict:
+        return {"coin": random.random(), "dice": np.random.rand(3), "constant": 1.0}
+
+    seeders = {"random": random.seed, "numpy": np.random.seed}
+    return [("a coin from `random`, dice from NumPy and a constant", (experiment, seeders, 42),
+             {"none": [], "random": ["coin"], "numpy": ["dice"]})]
+
+
+@check
+def check_skip_each_seed(skip_each_seed: Callable, cases: Sequence[Case] | None = None,
+                         oracle: Callable | None = None, global_seed: int = 0) -> None:
+    """``skip_each_seed(experiment, seeders, seed)`` reports what changes when one seed is left out.
+
+    The result is a dict ``{"none": [...], <source>: [...], ...}``: for every skipped
+    source (and for none), the names of the experiment's results that differ between
+    two runs. Names are compared as sets. ``oracle``, when given, supplies the
+    expected dict for cases without one.
+    """
+    with preserved_global_rngs():
+        for label, args, expected in cases or public_skip_cases():
+            experiment, seeders, seed = args
+            random.seed(global_seed)
+            np.random.seed(global_seed)
+            got = skip_each_seed(*args)
+            if expected is None:
+                assert oracle is not None, "a case without expected value needs an oracle"
+                random.seed(global_seed)
+                np.random.seed(global_seed)
+                expected = oracle(*args)
+            expect(isinstance(got, dict), f"skip_each_seed must return a dict, got {type(got).__name__}.")
+            expect_equal(sorted(got), sorted(expected),
+                         f"the keys of the report ({label}): 'none' and one per source of randomness")
+            for source, changed in expected.items():
+                expect(isinstance(got[source], (list, tuple)),
+                       f"report[{source!r}] must be a list of result names, got {got[source]!r}.")
+                expect_equal(sorted(got[source]), sorted(changed),
+                             f"results that change when {'no seed' if source == 'none' else source!r} "
+                             f"is skipped ({label})")
+
+
+# -- 4. multi-seed reporting ----------------------------------------------------------------
+
+
+def split_and_score_oracle(X, y, split_seed, model_seed, n_estimators):
+    """scikit-learn's answer: accuracy of a seeded forest on a seeded, stratified 70/30 split."""
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y,
+                                                        random_state=split_seed)
+    model = RandomForestClassifier(n_estimators=n_estimators, random_state=model_seed)
+    return model.fit(X_train, y_train).score(X_test, y_test)
+
+
+def public_split_and_score_cases() -> list[Case]:
+    X, y = load_dataset("breast_cancer")
+    return [("breast cancer, split seed 0, model seed 1, 10 trees", (X, y, 0, 1, 10), None),
+            ("breast cancer, split seed 1, model seed 0, 10 trees", (X, y, 1, 0, 10), None)]
+
+
+@check
+def check_split_and_score(split_and_score: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``split_and_score(X, y, split_seed, model_seed, n_estimators)`` matches scikit-learn."""
+    with preserved_global_rngs():
+        for label, args, _ in cases or public_split_and_score_cases():
+            np.random.seed(987654)  # so that a forgotten random_state cannot match by luck
+            got = split_and_score(*args)
+            expect(np.ndim(got) == 0, f"split_and_score must return one number, got {got!r}.")
+            expect_close(got, split_and_score_oracle(*args), f"test accuracy ({label})",
+                         rtol=0, atol=1e-12)
+
+
+def public_mean_std_cases() -> list[Case]:
+    return [("five scores", ([0.90, 0.93, 0.91, 0.95, 0.92],), None),
+            ("the lecture's example", ([0.912, 0.905, 0.921, 0.917, 0.904],), None)]
+
+
+def mean_std_oracle(scores) -> tuple[float, float, str]:
+    """Mean, population standard deviation (``np.std``, ddof=0) and the lecture's text."""
+    mean, std = float(np.mean(scores)), float(np.std(scores))
+    return mean, std, f"{mean:.3f} ± {std:.3f}"
+
+
+@check
+def check_mean_std_report(mean_std_report: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``mean_std_report(scores)`` returns ``(mean, std, "0.912 ± 0.008")`` with ``np.std`` (ddof=0)."""
+    for label, (scores,), _ in cases or public_mean_std_cases():
+        result = mean_std_report(list(scores) if isinstance(scores, list) else scores.copy())
+        expect(isinstance(result, tuple) and len(result) == 3,
+               "mean_std_report must return a tuple (mean, std, text).")
+        mean, std, text = result
+        want_mean, want_std, want_text = mean_std_oracle(scores)
+        expect_close(mean, want_mean, f"mean ({label})")
+        try:
+            std = float(std)
+        except (TypeError, ValueError):
+            raise CheckFailed(f"std must be a number, got {std!r}.") from None
+        if len(scores) > 1:
+            sample_std = float(np.std(scores, ddof=1))
+            expect(not np.isclose(std, sample_std, rtol=1e-9, atol=0),
+                   f"std ({label}): you computed the *sample* standard deviation (ddof=1), "
+                   f"{sample_std:.6g}; this notebook uses the lecture's np.std, the population "
+                   f"standard deviation (ddof=0): {want_std:.6g}.")
+        else:
+            expect(not np.isnan(std), f"std of a single score ({label}) must be 0.0 with np.std "
+                   "(ddof=0); the sample standard deviation (ddof=1) of one number is nan.")
+        expect_close(std, want_std, f"standard deviation, np.std with ddof=0 ({label})")
+        expect(isinstance(text, str), f"text must be a str, got {type(text).__name__}.")
+        expect_equal(text, want_text, f"text ({label}): mean and std with 3 decimals, joined by ' ± '")
+
+
+# -- 5. where the variance comes from -----------------------------------------------------
+
+
+def variance_oracle(grid) -> dict[str, float]:
+    """Average spread over split seeds (down each column) and over model seeds (along each row)."""
+    grid = np.asarray(grid, dtype=float)
+    return {"split": float(grid.std(axis=0).mean()), "model": float(grid.std(axis=1).mean())}
+
+
+def public_variance_cases() -> list[Case]:
+    grid = [[0.93, 0.94, 0.93, 0.94],
+            [0.96, 0.96, 0.97, 0.96],
+            [0.90, 0.91, 0.90, 0.92]]
+    return [("3 split seeds x 4 model seeds", (np.array(grid),), None)]
+
+
+@check
+def check_variance_by_source(variance_by_source: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``variance_by_source(grid)``: ``{"split": ..., "model": ...}`` average population stds."""
+    for label, (grid,), _ in cases or public_variance_cases():
+        got = variance_by_source(np.array(grid, dtype=float))
+        expect(isinstance(got, dict), f"variance_by_source must return a dict, got {type(got).__name__}.")
+        expect_equal(sorted(got), ["model", "split"], f"the keys of the result ({label})")
+        want = variance_oracle(grid)
+        swapped = {"split": want["model"], "model": want["split"]}
+        if np.allclose([got["split"], got["model"]], [swapped["split"], swapped["model"]]):
+            raise CheckFailed(f"split and model are swapped ({label}): rows are split seeds, "
+                              "columns are model seeds.")
+        expect_close(got["split"], want["split"],
+                     f"'split': std over split seeds (each column), averaged over model seeds ({label})")
+        expect_close(got["model"], want["model"],
+                     f"'model': std over model seeds (each row), averaged over split seeds ({label})")
+
+
+# -- 6. the KFold trap ------------------------------------------------------------------------
+
+
+def sorted_wine():
+    """The wine data sorted by label, as the lecture's trap needs."""
+    X, y = load_dataset("wine")
+    order = np.argsort(y, kind="stable")
+    return X[order], y[order]
+
+
+def fold_counts_oracle(y, cv) -> np.ndarray:
+    """Class counts (columns in ``np.unique(y)`` order) in each test fold of ``cv``."""
+    classes = np.unique(y)
+    y = np.asarray(y)
+    return np.array([[int(np.sum(y[test] == c)) for c in classes]
+                     for _, test in cv.split(np.zeros((len(y), 1)), y)])
+
+
+def public_fold_counts_cases() -> list[Case]:
+    _, y = sorted_wine()
+    return [("sorted wine, KFold(3)", (y, KFold(3)), None),
+            ("sorted wine, KFold(3, shuffle=True)", (y, KFold(3, shuffle=True, random_state=0)), None)]
+
+
+@check
+def check_fold_class_counts(fold_class_counts: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``fold_class_counts(y, cv)``: one row per test fold, one column per class."""
+    for label, (y, cv), _ in cases or public_fold_counts_cases():
+        got = fold_class_counts(np.array(y), cv)
+        want = fold_counts_oracle(y, cv)
+        expect(np.shape(got) == want.shape,
+               f"shape ({label}): one row per fold and one column per class of np.unique(y), "
+               f"expected {want.shape}, got {np.shape(got)}.")
+        expect_close(got, want, f"class counts in the test folds ({label})", rtol=0, atol=0)
+
+
+def trap_oracle(model, X, y, n_splits, seed) -> dict[str, np.ndarray]:
+    """Per-fold accuracies with the three ways of splitting."""
+    splitters = {"unshuffled": KFold(n_splits),
+                 "shuffled": KFold(n_splits, shuffle=True, random_state=seed),
+                 "stratified": StratifiedKFold(n_splits, shuffle=True, random_state=seed)}
+    return {name: cross_val_score(model, X, y, cv=cv) for name, cv in splitters.items()}
+
+
+def public_trap_cases() -> list[Case]:
+    X, y = sorted_wine()
+    knn = make_pipeline(StandardScaler(), KNeighborsClassifier())
+    return [("sorted wine, scaled KNN, 3 folds, seed 0", (knn, X, y, 3, 0), None)]
+
+
+@check
+def check_kfold_trap(kfold_trap: Callable, cases: Sequence[Case] | None = None,
+                     sorted_data: bool = True) -> None:
+    """``kfold_trap(model, X, y, n_splits, seed)``: per-fold accuracies of the three splitters.
+
+    With ``sorted_data`` the check also expects the trap itself: unshuffled folds far
+    worse than shuffled ones.
+    """
+    with preserved_global_rngs():
+        for label, args, _ in cases or public_trap_cases():
+            np.random.seed(987654)  # so that a forgotten random_state cannot match by luck
+            got = kfold_trap(*args)
+            expect(isinstance(got, dict), f"kfold_trap must return a dict, got {type(got).__name__}.")
+            expect_equal(sorted(got), ["shuffled", "stratified", "unshuffled"],
+                         f"the keys of the result ({label})")
+            want = trap_oracle(*args)
+            hints = {"unshuffled": "KFold(n_splits) with no shuffling (cv=n_splits would be a "
+                                   "StratifiedKFold for a classifier)",
+                     "shuffled": "KFold(n_splits, shuffle=True, random_state=seed)",
+                     "stratified": "StratifiedKFold(n_splits, shuffle=True, random_state=seed)"}
+            for name, scores in want.items():
+                expect_close(got[name], scores, f"per-fold accuracies of {name!r} ({label}): "
+                             f"use {hints[name]}", rtol=0, atol=1e-12)
+            if sorted_data:
+                expect(np.mean(got["unshuffled"]) + 0.2 < np.mean(got["shuffled"]),
+                       f"on data sorted by label, unshuffled folds should score far lower ({label}).")
