@@ -1,0 +1,375 @@
+"""Public checks for notebook 06, DIY AutoML.
+
+Each ``check_*`` takes the student's function first. ``cases`` (and for some
+checks ``oracle``) default to the public inputs; the hidden checks in
+``autograde.checks.nb06`` call these same functions with unseen inputs and the
+reference solution as the oracle.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    GradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import (
+    GridSearchCV,
+    ParameterGrid,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    cross_val_score,
+)
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.data import load_dataset
+
+Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
+
+#: The lecture's six families, in the lecture's order.
+FAMILIES = ["LogReg", "KNN", "SVM", "RF", "GB", "ET"]
+#: Final estimator class of each family.
+FAMILY_CLASSES = {
+    "LogReg": LogisticRegression,
+    "KNN": KNeighborsClassifier,
+    "SVM": SVC,
+    "RF": RandomForestClassifier,
+    "GB": GradientBoostingClassifier,
+    "ET": ExtraTreesClassifier,
+}
+#: Families that depend on the scale of the features: scaled inside a Pipeline.
+SCALED = {"LogReg", "KNN", "SVM"}
+#: Families with a random_state.
+SEEDED = {"RF", "GB", "ET"}
+
+
+def lecture_grids(n_trees: int) -> dict[str, dict[str, list]]:
+    """The lecture's grids, by family and plain hyperparameter name (no ``model__`` prefix)."""
+    return {
+        "LogReg": {"C": [0.01, 0.1, 1, 10]},
+        "KNN": {"n_neighbors": [3, 5, 11]},
+        "SVM": {"C": [0.1, 1, 10], "kernel": ["rbf", "poly"]},
+        "RF": {"n_estimators": [n_trees, 2 * n_trees]},
+        "GB": {"learning_rate": [0.01, 0.1]},
+        "ET": {"n_estimators": [n_trees, 2 * n_trees]},
+    }
+
+
+def scaled(model: Any) -> Pipeline:
+    """The pipeline the notebook uses for scale-sensitive models."""
+    return Pipeline([("scale", StandardScaler()), ("model", model)])
+
+
+def _breast_cancer(n: int = 200):
+    X, y = load_dataset("breast_cancer")
+    return X[:n], y[:n]
+
+
+# -- 1. model_configs --------------------------------------------------------------------
+
+
+def public_configs_cases() -> list[Case]:
+    return [("make_model_configs() with the defaults", {}, None)]
+
+
+def _final(estimator: Any) -> Any:
+    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+
+
+@check
+def check_make_model_configs(make_model_configs: Callable, cases: Sequence[Case] | None = None,
+                             oracle: Callable | None = None) -> None:
+    """``make_model_configs(n_trees, random_state)`` is the lecture's six families and grids.
+
+    A case is ``(label, keyword arguments, None)``; missing keywords mean the
+    defaults ``n_trees=100, random_state=0``.
+    """
+    for label, kwargs, _ in cases or public_configs_cases():
+        n_trees, seed = kwargs.get("n_trees", 100), kwargs.get("random_state", 0)
+        configs = make_model_configs(**kwargs)
+        expect(isinstance(configs, dict), f"make_model_configs must return a dict, got {type(configs).__name__}.")
+        expect_equal(list(configs), FAMILIES, f"the family names, in the lecture's order ({label})")
+        grids = lecture_grids(n_trees)
+        for family in FAMILIES:
+            entry = configs[family]
+            expect(isinstance(entry, (tuple, list)) and len(entry) == 2,
+                   f"configs[{family!r}] must be a tuple (estimator, param_grid).")
+            estimator, grid = entry
+            expect(hasattr(estimator, "get_params") and hasattr(estimator, "fit"),
+                   f"the first item of configs[{family!r}] must be a scikit-learn estimator.")
+            expect(isinstance(grid, dict), f"the grid of {family} must be a dict {{name: list of values}}.")
+            final = _final(estimator)
+            want = FAMILY_CLASSES[family]
+            expect(type(final) is want,
+                   f"{family} must use {want.__name__}, got {type(final).__name__} ({label}).")
+            if family in SCALED:
+                expect(isinstance(estimator, Pipeline)
+                       and any(isinstance(step, StandardScaler) for _, step in estimator.steps[:-1]),
+                       f"{family} depends on the scale of the features: it must be a Pipeline with a "
+                       f"StandardScaler before the {want.__name__} (fitted inside each CV fold).")
+            params = estimator.get_params()
+            for name in grid:
+                expect(name in params,
+                       f"{name!r} in the grid of {family} is not a parameter of its estimator; inside a "
+                       f"Pipeline, write '<step>__<name>', e.g. 'model__C'.")
+            plain = {name.split("__")[-1]: list(values) for name, values in grid.items()}
+            expect_equal(plain, grids[family], f"the grid of {family} ({label})")
+            if family in SEEDED:
+                expect_equal(final.get_params()["random_state"], seed,
+                             f"random_state of {family} ({label})")
+        expect_equal(_final(configs["GB"][0]).get_params()["n_estimators"], n_trees,
+                     f"n_estimators of GB (the n_trees argument) ({label})")
+        total = sum(len(ParameterGrid(grid)) for _, grid in configs.values())
+        expect_equal(total, 19, f"total number of combinations ({label})")
+        if oracle is not None:
+            ref = oracle(n_trees=n_trees, random_state=seed)
+            for family in FAMILIES:
+                expect_equal(sorted(configs[family][1]), sorted(ref[family][1]),
+                             f"the grid names of {family} against the reference ({label})")
+
+
+# -- 2. the DIY AutoML loop ----------------------------------------------------------------
+
+
+LEADERBOARD_COLUMNS = ["family", "combinations", "best_cv", "seconds", "best_params"]
+
+
+def public_diy_cases() -> list[Case]:
+    X, y = _breast_cancer(200)
+    configs = {
+        "LogReg": (scaled(LogisticRegression(max_iter=1000)), {"model__C": [0.001, 1]}),
+        "KNN": (scaled(KNeighborsClassifier()), {"model__n_neighbors": [1, 15]}),
+        "Tree": (DecisionTreeClassifier(random_state=0),
+                 {"max_depth": [1, 3, 5], "criterion": ["gini", "entropy"]}),
+    }
+    return [("breast cancer (200 rows), 3 families, 3 folds",
+             (configs, X, y, StratifiedKFold(3, shuffle=True, random_state=0)), None)]
+
+
+@check
+def check_diy_automl(diy_automl: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``diy_automl(model_configs, X, y, cv, n_jobs)`` returns a sorted leaderboard and the winner.
+
+    Every family's best CV score is compared with ``GridSearchCV`` on the same
+    folds, and the order with a stable sort of those scores (ties keep the order
+    of ``model_configs``); timings are only required to be positive.
+    """
+    for label, args, _ in cases or public_diy_cases():
+        configs, X, y, cv = args
+        fresh = {family: (clone(est), grid) for family, (est, grid) in configs.items()}
+        result = diy_automl(fresh, X, y, cv, n_jobs=1)
+        expect(isinstance(result, tuple) and len(result) == 2,
+               "diy_automl must return a tuple (leaderboard, winner).")
+        board, winner = result
+        expect(isinstance(board, pd.DataFrame), "the leaderboard must be a pandas DataFrame.")
+        for column in LEADERBOARD_COLUMNS:
+            expect(column in board.columns, f"the leaderboard needs a column {column!r} ({label}).")
+        expect_equal(len(board), len(configs), f"rows of the leaderboard: one per family ({label})")
+        families = [str(f) for f in board["family"]]
+        expect_equal(sorted(families), sorted(configs), f"the families in the leaderboard ({label})")
+        scores = board["best_cv"].to_numpy(dtype=float)
+        expect(bool(np.all(np.diff(scores) <= 0)),
+               f"the leaderboard must be sorted by best_cv, highest first; got {np.round(scores, 4).tolist()} "
+               f"({label}).")
+        searches = {family: GridSearchCV(clone(est), grid, cv=cv).fit(X, y)
+                    for family, (est, grid) in configs.items()}
+        for row, (family, score) in enumerate(zip(families, scores)):
+            search = searches[family]
+            expect_equal(int(board["combinations"].iloc[row]), len(ParameterGrid(configs[family][1])),
+                         f"combinations of {family} ({label})")
+            expect_close(score, search.best_score_, f"best_cv of {family}: GridSearchCV's best_score_ ({label})")
+            seconds = board["seconds"].iloc[row]
+            expect(isinstance(seconds, (int, float, np.number)) and math.isfinite(float(seconds))
+                   and float(seconds) > 0,
+                   f"seconds of {family} must be the positive wall time of its search, got {seconds!r}.")
+            expect_equal(_plain_params(board["best_params"].iloc[row]), _plain_params(search.best_params_),
+                         f"best_params of {family} ({label})")
+        order = list(configs)
+        for first, second in zip(families, families[1:]):
+            tied = abs(searches[first].best_score_ - searches[second].best_score_) <= 1e-9
+            expect(not tied or order.index(first) < order.index(second),
+                   f"{first} and {second} tie on best_cv: a tie must keep the order of model_configs "
+                   f"(sort with kind='stable') ({label}).")
+        expect(isinstance(winner, str), f"winner must be a family name (str), got {type(winner).__name__}.")
+        expect_equal(winner, families[0], f"the winner: the family in the first row ({label})")
+
+
+def _plain_params(params: Any) -> Any:
+    if not isinstance(params, dict):
+        return repr(params)
+    return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in sorted(params.items())}
+
+
+# -- 3. the complete workflow ---------------------------------------------------------------
+
+
+WORKFLOW_STEPS = ["floor", "simple", "tuned", "ceiling"]
+
+
+def example_leaderboard(scores: dict[str, float]) -> pd.DataFrame:
+    """A leaderboard like Exercise 2's, sorted best first, for the workflow checks."""
+    board = pd.DataFrame({"family": list(scores), "combinations": [2] * len(scores),
+                          "best_cv": list(scores.values()), "seconds": [0.5] * len(scores),
+                          "best_params": [{}] * len(scores)})
+    return board.sort_values("best_cv", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def workflow_oracle(X, y, cv, rf_space, n_iter, leaderboard, random_state=0, n_jobs=1) -> dict[str, float]:
+    """scikit-learn's four numbers: dummy, scaled LogReg, random search, best of the leaderboard."""
+    search = RandomizedSearchCV(RandomForestClassifier(random_state=random_state), rf_space, n_iter=n_iter,
+                                cv=cv, random_state=random_state, n_jobs=n_jobs).fit(X, y)
+    return {
+        "floor": cross_val_score(DummyClassifier(), X, y, cv=cv).mean(),
+        "simple": cross_val_score(scaled(LogisticRegression(max_iter=1000)), X, y, cv=cv).mean(),
+        "tuned": search.best_score_,
+        "ceiling": float(leaderboard["best_cv"].max()),
+    }
+
+
+def public_workflow_cases() -> list[Case]:
+    X, y = _breast_cancer(200)
+    space = {"n_estimators": [5, 10], "max_depth": [2, 4, None]}
+    board = example_leaderboard({"SVM": 0.955, "RF": 0.97, "LogReg": 0.95})
+    return [("breast cancer (200 rows), 3 draws from a 2 x 3 forest space",
+             (X, y, StratifiedKFold(3, shuffle=True, random_state=0), space, 3, board, 0), None)]
+
+
+@check
+def check_tuning_workflow(tuning_workflow: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``tuning_workflow(...)`` returns floor, simple, tuned and ceiling, in order."""
+    for label, args, _ in cases or public_workflow_cases():
+        X, y, cv, space, n_iter, board, seed = args
+        table = tuning_workflow(X, y, cv, space, n_iter, board.copy(), random_state=seed, n_jobs=1)
+        expect(isinstance(table, pd.DataFrame), "tuning_workflow must return a pandas DataFrame.")
+        for column in ["step", "model", "cv_score"]:
+            expect(column in table.columns, f"the summary table needs a column {column!r}.")
+        expect_equal([str(s) for s in table["step"]], WORKFLOW_STEPS, f"the steps, in order ({label})")
+        want = workflow_oracle(X, y, cv, space, n_iter, board, seed)
+        got = dict(zip(table["step"], table["cv_score"]))
+        hints = {
+            "floor": "the mean CV accuracy of DummyClassifier()",
+            "simple": "the mean CV accuracy of StandardScaler + LogisticRegression(max_iter=1000) in a Pipeline",
+            "tuned": "the best_score_ of RandomizedSearchCV(RandomForestClassifier(random_state=random_state), "
+                     "rf_space, n_iter=n_iter, cv=cv, random_state=random_state)",
+            "ceiling": "the highest best_cv of the leaderboard",
+        }
+        for step in WORKFLOW_STEPS:
+            expect_close(got[step], want[step], f"cv_score of {step!r} should be {hints[step]} ({label})")
+        winner = str(board.loc[board["best_cv"].idxmax(), "family"])
+        ceiling_model = str(table.loc[table["step"] == "ceiling", "model"].iloc[0])
+        expect(winner in ceiling_model,
+               f"the model of the ceiling row should name the winning family {winner!r}, got {ceiling_model!r}.")
+
+
+# -- 4. the decision rule ----------------------------------------------------------------------
+
+
+LECTURE_TABLE = {"LogReg": 0.8575, "KNN": 0.9050, "SVM": 0.9325, "RF": 0.9338, "GB": 0.9400, "ET": 0.9313}
+
+
+def public_choose_cases() -> list[Case]:
+    return [
+        ("the lecture's table, tolerance 0.01", (LECTURE_TABLE, "LogReg", 0.01), "GB"),
+        ("the lecture's table, tolerance 0.1", (LECTURE_TABLE, "LogReg", 0.1), "LogReg"),
+        ("the simple model is the best, tolerance 0", ({"LogReg": 0.98, "RF": 0.97}, "LogReg", 0.0), "LogReg"),
+        ("a gap exactly equal to the tolerance (0.875 - 0.75 = 0.125)",
+         ({"big": 0.875, "simple": 0.75}, "simple", 0.125), "simple"),
+        ("a gap of 0.125, tolerance 0.0625", ({"big": 0.875, "simple": 0.75}, "simple", 0.0625), "big"),
+    ]
+
+
+@check
+def check_choose_model(choose_model: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``choose_model(scores, simple, tolerance)``: the simple model when within tolerance, else the best."""
+    for label, args, expected in cases or public_choose_cases():
+        scores, simple, tolerance = args
+        got = choose_model(dict(scores), simple, tolerance)
+        best = max(scores, key=scores.get)
+        gap = scores[best] - scores[simple]
+        expect_equal(got, expected,
+                     f"the model to deploy for {label} (best {best} {scores[best]}, simple {simple} "
+                     f"{scores[simple]}, gap {gap:.4g}, tolerance {tolerance})")
+
+
+# -- 5. FLAML's results as a leaderboard -------------------------------------------------------
+
+
+FLAML_NAMES = {"lrl2": "LogReg", "kneighbor": "KNN", "svc": "SVM", "rf": "RF", "histgb": "GB",
+               "extra_tree": "ET"}
+
+
+def fake_automl(losses: dict[str, float]) -> SimpleNamespace:
+    """A stand-in for a fitted ``flaml.AutoML``: only ``best_loss_per_estimator`` and ``best_estimator``."""
+    finite = {k: v for k, v in losses.items() if math.isfinite(v)}
+    return SimpleNamespace(best_loss_per_estimator=dict(losses),
+                           best_estimator=min(finite, key=finite.get) if finite else None)
+
+
+def public_flaml_cases() -> list[Case]:
+    losses = {"lrl2": 0.0625, "kneighbor": float("inf"), "rf": 0.03125, "extra_tree": 0.046875}
+    return [("losses of lrl2, rf and extra_tree; kneighbor never tried", (fake_automl(losses), FLAML_NAMES),
+             [("RF", 0.96875), ("ET", 0.953125), ("LogReg", 0.9375)])]
+
+
+@check
+def check_flaml_leaderboard(flaml_leaderboard: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``flaml_leaderboard(automl, names)``: finite losses as accuracies, renamed, best first."""
+    for label, args, expected in cases or public_flaml_cases():
+        automl, names = args
+        board = flaml_leaderboard(automl, dict(names))
+        expect(isinstance(board, pd.DataFrame), "flaml_leaderboard must return a pandas DataFrame.")
+        for column in ["family", "best_cv"]:
+            expect(column in board.columns, f"the table needs a column {column!r}.")
+        expect_equal(len(board), len(expected),
+                     f"rows ({label}): one per learner with a finite loss (skip those never tried)")
+        expect_equal([str(f) for f in board["family"]], [f for f, _ in expected],
+                     f"the families, best first ({label})")
+        expect_close(board["best_cv"].to_numpy(dtype=float), [s for _, s in expected],
+                     f"best_cv = 1 - loss, best first ({label})")
+
+
+# -- 6. when AutoML is the wrong tool ----------------------------------------------------------
+
+
+FLAGS = ["interpretability", "latency", "edge", "non_tabular"]
+
+
+def project(data: str = "tabular", must_explain: bool = False, realtime: bool = False,
+            edge: bool = False) -> dict[str, Any]:
+    """A project description as the notebook writes it."""
+    return {"data": data, "must_explain": must_explain, "realtime": realtime, "edge": edge}
+
+
+def public_flags_cases() -> list[Case]:
+    return [
+        ("a Kaggle-style CSV", (project(),), []),
+        ("keyword spotting on a smartwatch", (project("audio", realtime=True, edge=True),),
+         ["latency", "edge", "non_tabular"]),
+    ]
+
+
+@check
+def check_automl_red_flags(automl_red_flags: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``automl_red_flags(project)``: the lecture's reasons to be careful, in the lecture's order."""
+    for label, (proj,), expected in cases or public_flags_cases():
+        got = automl_red_flags(dict(proj))
+        expect(isinstance(got, list), f"automl_red_flags must return a list, got {type(got).__name__}.")
+        unknown = [f for f in got if f not in FLAGS]
+        if unknown:
+            raise CheckFailed(f"unknown flag(s) {unknown} for {label}; use only {FLAGS}.")
+        expect_equal(got, expected, f"red flags of {label} (order: {', '.join(FLAGS)})")
