@@ -129,21 +129,16 @@ def check_random_search(random_search: Callable) -> None:
          (knn, knn_space, X, y, StratifiedKFold(4, shuffle=True, random_state=0), 7, 12)),
     ]
     cases = [(label, args, ref().sample_params(args[1], args[5], args[6])) for label, args in inputs]
-    public.check_random_search(random_search, cases=cases, oracle=ref().random_search)
+    public.check_random_search(random_search, cases=cases, oracle=ref().random_search, compare_sklearn=False)
 
 
 @check
-def check_scale_distributions(scale_distributions: Callable) -> None:
-    cases = [("a learning rate in [0.0001, 1]", (1e-4, 1.0), None),
-             ("gamma in [0.00001, 0.1]", (1e-5, 1e-1), None),
-             ("a range that is not a power of ten, [0.5, 8]", (0.5, 8.0), None)]
-    public.check_scale_distributions(scale_distributions, cases=cases)
-    for label, (low, high), _ in cases:
-        got, want = scale_distributions(low, high), ref().scale_distributions(low, high)
-        for key in ("uniform", "log-uniform"):
-            quantiles = [0.1, 0.25, 0.75, 0.9]
-            expect_close(got[key].ppf(quantiles), want[key].ppf(quantiles),
-                         f"quantiles of the {key} distribution ({label})")
+def check_scale_samples(scale_samples: Callable) -> None:
+    inputs = [("a learning rate in [0.0001, 1], 500 samples, seed 9", (1e-4, 1.0, 500, 9)),
+              ("gamma in [0.00001, 0.1], 300 samples, seed 2", (1e-5, 1e-1, 300, 2)),
+              ("a range that is not a power of ten, [0.5, 8], 400 samples, seed 77", (0.5, 8.0, 400, 77))]
+    cases = [(label, args, ref().scale_samples(*args)) for label, args in inputs]
+    public.check_scale_samples(scale_samples, cases=cases)
 
 
 @check
@@ -164,13 +159,13 @@ def check_same_budget_searches(same_budget_searches: Callable) -> None:
     knn = make_pipeline(StandardScaler(), KNeighborsClassifier())
     grid = {"kneighborsclassifier__n_neighbors": [1, 5, 15, 30],
             "kneighborsclassifier__weights": ["uniform", "distance"]}
-    space = {"kneighborsclassifier__n_neighbors": randint(1, 40),
+    space = {"kneighborsclassifier__n_neighbors": list(range(1, 40)),
              "kneighborsclassifier__weights": ["uniform", "distance"]}
     cases = [
         ("wine, a scaled KNN, 4 x 2 grid, random_state 7",
          (knn, grid, space, KFold(3, shuffle=True, random_state=2), 7), (X, y)),
         ("wine, a tree, 1 x 3 grid, random_state 123",
-         (DecisionTreeClassifier(random_state=3), {"max_depth": [1, 2, 3]}, {"max_depth": randint(1, 12)},
+         (DecisionTreeClassifier(random_state=3), {"max_depth": [1, 2, 3]}, {"max_depth": list(range(1, 12))},
           StratifiedKFold(3, shuffle=True, random_state=1), 123), (X, y)),
     ]
     public.check_same_budget_searches(same_budget_searches, cases=cases)

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import loguniform, uniform
+from scipy.stats import uniform
 from sklearn.base import clone
 from sklearn.model_selection import (
     GridSearchCV,
@@ -220,19 +220,36 @@ def sample_params_reference(space, n_iter, seed):
 # -- scale_distributions and fraction_below ------------------------------------------------
 
 
-def scale_distributions_uniform_low_high(low, high):
-    """Passes (low, high) to uniform, whose arguments are (loc, scale)."""
-    return {"uniform": uniform(low, high), "log-uniform": loguniform(low, high)}
+def scale_samples_natural_log(low, high, n, seed):
+    """Takes natural logs of the bounds but raises 10 to the exponent."""
+    rng = np.random.default_rng(seed)
+    return {"uniform": rng.uniform(low, high, n), "log-uniform": 10 ** rng.uniform(np.log(low), np.log(high), n)}
 
 
-def scale_distributions_both_uniform(low, high):
-    """Uses a uniform distribution for both."""
-    return {"uniform": uniform(low, high - low), "log-uniform": uniform(low, high - low)}
+def scale_samples_forgot_log(low, high, n, seed):
+    """Raises 10 to a uniform sample of the bounds themselves, not of their logs."""
+    rng = np.random.default_rng(seed)
+    return {"uniform": rng.uniform(low, high, n), "log-uniform": 10 ** rng.uniform(low, high, n)}
 
 
-def scale_distributions_log10_bounds(low, high):
-    """Passes the exponents (log10 of the bounds) to loguniform instead of the bounds."""
-    return {"uniform": uniform(low, high - low), "log-uniform": loguniform(np.log10(low), np.log10(high))}
+def scale_samples_logspace(low, high, n, seed):
+    """An evenly spaced log grid instead of random log-uniform samples."""
+    rng = np.random.default_rng(seed)
+    return {"uniform": rng.uniform(low, high, n), "log-uniform": np.logspace(np.log10(low), np.log10(high), n)}
+
+
+def scale_samples_log_first(low, high, n, seed):
+    """Draws the log-uniform samples first (another order of draws)."""
+    rng = np.random.default_rng(seed)
+    logs = 10 ** rng.uniform(np.log10(low), np.log10(high), n)
+    return {"uniform": rng.uniform(low, high, n), "log-uniform": logs}
+
+
+def scale_samples_two_generators(low, high, n, seed):
+    """Creates a second generator from the same seed: both samples come from the same numbers."""
+    flat = np.random.default_rng(seed).uniform(low, high, n)
+    logs = 10 ** np.random.default_rng(seed).uniform(np.log10(low), np.log10(high), n)
+    return {"uniform": flat, "log-uniform": logs}
 
 
 def fraction_below_at_or_below(dist, threshold, n, seed):
@@ -354,8 +371,8 @@ WRONG = {
                       sample_params_sklearn],
     "random_search": [random_search_last_not_best, random_search_unseeded, random_search_default_folds,
                       random_search_via_sklearn],
-    "scale_distributions": [scale_distributions_uniform_low_high, scale_distributions_both_uniform,
-                            scale_distributions_log10_bounds],
+    "scale_samples": [scale_samples_natural_log, scale_samples_forgot_log, scale_samples_logspace,
+                      scale_samples_log_first, scale_samples_two_generators],
     "fraction_below": [fraction_below_at_or_below, fraction_below_above, fraction_below_legacy_seed,
                        fraction_below_count],
     "same_budget_searches": [same_budget_searches_default_n_iter, same_budget_searches_sum_of_lengths,
