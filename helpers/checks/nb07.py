@@ -1,0 +1,468 @@
+"""Public checks for notebook 07, pipelines and data leakage.
+
+Each ``check_*`` takes the student's function first. ``cases`` (and for some
+checks ``oracle``) default to the public inputs; the hidden checks in
+``autograde.checks.nb07`` call these same functions with unseen inputs and the
+reference solution as the oracle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import loguniform, randint, uniform
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_selection import SelectKBest, f_classif
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    cross_val_score,
+    cross_validate,
+)
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.data import load_dataset
+
+Case = tuple[str, tuple, Any]  # (label, arguments, expected or extra data)
+
+#: The penguin columns the notebook uses.
+PENGUIN_NUMERIC = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+PENGUIN_CATEGORICAL = ["island", "sex"]
+
+
+# -- shared data ---------------------------------------------------------------------------------
+
+
+def noise_data(n: int = 60, p: int = 500, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A pure-noise classification problem: Gaussian features, balanced coin-flip labels.
+
+    Parameters
+    ----------
+    n, p:
+        Number of samples (even) and of features.
+    seed:
+        Seed of the NumPy generator.
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    y = rng.permutation(np.repeat([0, 1], n // 2))
+    return X, y
+
+
+def _n_splits(cv: Any) -> int:
+    return cv.get_n_splits() if hasattr(cv, "get_n_splits") else len(cv)
+
+
+def _fold_scores(got: Any, cv: Any, name: str) -> np.ndarray:
+    """Check that ``got`` is one number per fold and return it as a float array."""
+    try:
+        scores = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{name} must return an array of fold accuracies, got {got!r}.") from None
+    expect(scores.ndim == 1 and len(scores) == _n_splits(cv),
+           f"{name} must return one accuracy per fold ({_n_splits(cv)}), got shape {scores.shape}.")
+    return scores
+
+
+def _key(params: dict) -> tuple:
+    """A hashable, comparable key for a parameter combination."""
+    out = []
+    for name in sorted(params):
+        value = params[name]
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        out.append((name, value))
+    return tuple(out)
+
+
+# -- 1. the selection pipeline -------------------------------------------------------------------
+
+
+def public_selection_pipeline_cases() -> list[Case]:
+    return [("k=20", (20,), None), ('k="all" (scaling only)', ("all",), None)]
+
+
+@check
+def check_selection_pipeline(selection_pipeline: Callable, cases: Sequence[Case] | None = None,
+                             oracle: Callable | None = None) -> None:
+    """``selection_pipeline(k)``: an unfitted scale -> SelectKBest(f_classif, k) -> logistic pipeline.
+
+    ``oracle``, when given, is another implementation whose fitted predictions must agree.
+    """
+    for label, args, _ in cases or public_selection_pipeline_cases():
+        (k,) = args
+        pipe = selection_pipeline(k)
+        expect(isinstance(pipe, Pipeline), f"selection_pipeline must return a Pipeline, got {type(pipe).__name__}.")
+        expect_equal([name for name, _ in pipe.steps], ["scale", "select", "model"],
+                     f"step names, in order ({label})")
+        scale, select, model = (step for _, step in pipe.steps)
+        expect(isinstance(scale, StandardScaler), "the 'scale' step must be a StandardScaler.")
+        expect(isinstance(select, SelectKBest), "the 'select' step must be a SelectKBest.")
+        expect(select.score_func is f_classif, "SelectKBest must score features with f_classif.")
+        expect_equal(select.k, k, f"k of the SelectKBest step ({label})")
+        expect(type(model) is LogisticRegression, "the 'model' step must be a LogisticRegression.")
+        expect_equal(model.max_iter, 1000, "max_iter of the LogisticRegression")
+        expect_equal(model.C, 1.0, "C of the LogisticRegression (keep the default)")
+        expect(not hasattr(model, "coef_"), "selection_pipeline must return an unfitted pipeline.")
+        expect(selection_pipeline(k) is not pipe, "each call must build a new pipeline.")
+        if oracle is not None:
+            X, y = noise_data(40, 300, seed=5)
+            got = pipe.fit(X, y).predict_proba(X)
+            want = oracle(k).fit(X, y).predict_proba(X)
+            expect_close(got, want, f"predicted probabilities of your fitted pipeline ({label})", rtol=1e-6)
+
+
+# -- 2. and 3. leaky and honest cross-validation -------------------------------------------------
+
+
+def leaky_oracle(X, y, k, cv) -> np.ndarray:
+    """The leaky procedure: scaler and selector fitted on all rows, then CV of the model."""
+    X_selected = SelectKBest(f_classif, k=k).fit_transform(StandardScaler().fit_transform(X), y)
+    return cross_val_score(LogisticRegression(max_iter=1000), X_selected, y, cv=cv)
+
+
+def honest_oracle(X, y, k, cv) -> np.ndarray:
+    """The honest procedure: the whole pipeline is refitted inside every fold."""
+    pipe = Pipeline([("scale", StandardScaler()), ("select", SelectKBest(f_classif, k=k)),
+                     ("model", LogisticRegression(max_iter=1000))])
+    return cross_val_score(pipe, X, y, cv=cv)
+
+
+def public_leakage_cases() -> list[Case]:
+    X, y = noise_data(60, 500, seed=0)
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    return [("noise, 60 x 500, k=20, 5 folds", (X, y, 20, cv), True)]
+
+
+@check
+def check_leaky_cv_scores(leaky_cv_scores: Callable, cases: Sequence[Case] | None = None,
+                          oracle: Callable = leaky_oracle) -> None:
+    """``leaky_cv_scores(X, y, k, cv)``: fold accuracies after preprocessing on all rows.
+
+    The third item of a case is True when the data are pure noise and the leak must show.
+    """
+    for label, args, noise in cases or public_leakage_cases():
+        X, y, k, cv = args
+        got = _fold_scores(leaky_cv_scores(X.copy(), y.copy(), k, cv), cv, "leaky_cv_scores")
+        expect_close(got, oracle(X, y, k, cv), f"fold accuracies of the leaky evaluation ({label})")
+        if noise:
+            expect(got.mean() >= 0.7, f"on pure noise the leaky evaluation should look far better than "
+                                      f"chance; your mean accuracy is {got.mean():.2f}.")
+
+
+@check
+def check_honest_cv_scores(honest_cv_scores: Callable, cases: Sequence[Case] | None = None,
+                           oracle: Callable = honest_oracle) -> None:
+    """``honest_cv_scores(X, y, k, cv)``: fold accuracies of the pipeline refitted in every fold.
+
+    The third item of a case is True when the data are pure noise and the score must be near chance.
+    """
+    for label, args, noise in cases or public_leakage_cases():
+        X, y, k, cv = args
+        got = _fold_scores(honest_cv_scores(X.copy(), y.copy(), k, cv), cv, "honest_cv_scores")
+        if noise:
+            expect(abs(got.mean() - 0.5) <= 0.2,
+                   f"on pure noise an honest evaluation scores about 0.5; your mean accuracy is "
+                   f"{got.mean():.2f}. Is something fitted outside the pipeline?")
+        expect_close(got, oracle(X, y, k, cv), f"fold accuracies of the pipeline ({label})")
+
+
+# -- 4. why: correlation on the held-out rows ----------------------------------------------------
+
+
+def correlation_oracle(X, y, train, test, k) -> dict[str, float]:
+    """Mean |corr(feature, label)| on the test rows, for features selected on all rows / on train."""
+    def mean_abs_corr(columns: np.ndarray) -> float:
+        Xt, yt = X[test][:, columns], y[test]
+        Xc, yc = Xt - Xt.mean(axis=0), yt - yt.mean()
+        r = Xc.T @ yc / np.sqrt((Xc**2).sum(axis=0) * (yc**2).sum())
+        return float(np.mean(np.abs(r)))
+
+    leaky = np.flatnonzero(SelectKBest(f_classif, k=k).fit(X, y).get_support())
+    honest = np.flatnonzero(SelectKBest(f_classif, k=k).fit(X[train], y[train]).get_support())
+    return {"leaky": mean_abs_corr(leaky), "honest": mean_abs_corr(honest)}
+
+
+def public_correlation_cases() -> list[Case]:
+    X, y = noise_data(60, 500, seed=0)
+    train, test = next(iter(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y)))
+    return [("noise, 60 x 500, first of 5 folds, k=20", (X, y, train, test, 20), True)]
+
+
+@check
+def check_heldout_correlation(heldout_correlation: Callable, cases: Sequence[Case] | None = None,
+                              oracle: Callable = correlation_oracle) -> None:
+    """``heldout_correlation(X, y, train, test, k)`` -> ``{"leaky": float, "honest": float}``.
+
+    The third item of a case is True when the data are pure noise (leaky must exceed honest).
+    """
+    for label, args, noise in cases or public_correlation_cases():
+        got = heldout_correlation(*args)
+        expect(isinstance(got, dict), f"heldout_correlation must return a dict, got {type(got).__name__}.")
+        expect_equal(sorted(got), ["honest", "leaky"], "the keys of the dict")
+        want = oracle(*args)
+        for key in ("leaky", "honest"):
+            expect_close(got[key], want[key], f"mean |correlation| on the test rows of the {key} features "
+                                              f"({label})", rtol=1e-6)
+        if noise:
+            expect(got["leaky"] > got["honest"], "on noise the leaky features should look more related to "
+                                                 "the test labels than the honest ones.")
+
+
+# -- 5. GridSearchCV over a pipeline -------------------------------------------------------------
+
+
+def _breast_cancer(n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    X, y = load_dataset("breast_cancer")
+    return X[:n], y[:n]
+
+
+def public_tune_cases() -> list[Case]:
+    X, y = load_dataset("wine")
+    return [("wine, C in logspace(-3, 3, 7), 3 folds",
+             (X, y, np.logspace(-3, 3, 7), StratifiedKFold(3, shuffle=True, random_state=0)), None)]
+
+
+@check
+def check_tune_pipeline(tune_pipeline: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``tune_pipeline(X, y, C_values, cv)``: a fitted GridSearchCV over a scale -> logistic pipeline."""
+    for label, args, _ in cases or public_tune_cases():
+        X, y, C_values, cv = args
+        search = tune_pipeline(X, y, C_values, cv)
+        expect(isinstance(search, GridSearchCV), "tune_pipeline must return a GridSearchCV.")
+        expect(hasattr(search, "best_score_"), "the GridSearchCV must be fitted (call .fit(X, y)).")
+        pipe = search.estimator
+        expect(isinstance(pipe, Pipeline), "the estimator of the search must be a Pipeline (preprocessing "
+                                           "inside the pipeline).")
+        expect_equal([name for name, _ in pipe.steps], ["scale", "model"], "step names, in order")
+        expect(isinstance(pipe.steps[0][1], StandardScaler), "the 'scale' step must be a StandardScaler.")
+        expect(type(pipe.steps[1][1]) is LogisticRegression, "the 'model' step must be a LogisticRegression.")
+        expect_equal(pipe.steps[1][1].max_iter, 1000, "max_iter of the LogisticRegression")
+        expect(isinstance(search.param_grid, dict), "param_grid must be a dict.")
+        expect_equal(sorted(search.param_grid), ["model__C"], "the names in the grid (step__param)")
+        expect_close(np.asarray(search.param_grid["model__C"], dtype=float), np.asarray(C_values, dtype=float),
+                     "the values of model__C (use the given C_values, in order)")
+        expect_equal(search.scoring, "accuracy", "scoring (pick the metric)")
+        want = GridSearchCV(Pipeline([("scale", StandardScaler()),
+                                      ("model", LogisticRegression(max_iter=1000))]),
+                            {"model__C": list(C_values)}, scoring="accuracy", cv=cv).fit(X, y)
+        expect_close(search.cv_results_["mean_test_score"], want.cv_results_["mean_test_score"],
+                     f"mean CV accuracy of every C ({label})")
+        expect_equal(_key(search.best_params_), _key(want.best_params_), f"best parameters ({label})")
+
+
+# -- 6. ColumnTransformer for the penguins -------------------------------------------------------
+
+
+def preprocess_oracle(train: pd.DataFrame, test: pd.DataFrame, numeric: Sequence[str],
+                      categorical: Sequence[str]) -> np.ndarray:
+    """The expected output, computed with pandas: median-impute + standardise, mode-impute + one-hot."""
+    blocks = []
+    for column in numeric:
+        median = train[column].median()
+        filled = train[column].fillna(median)
+        mean, std = filled.mean(), filled.std(ddof=0)
+        blocks.append(((test[column].fillna(median) - mean) / std).to_numpy(dtype=float)[:, None])
+    for column in categorical:
+        counts = train[column].value_counts()
+        mode = sorted(counts[counts == counts.max()].index)[0]
+        categories = sorted(set(train[column].fillna(mode)))
+        filled = test[column].fillna(mode)
+        blocks.append(np.column_stack([(filled == c).to_numpy(dtype=float) for c in categories]))
+    return np.hstack(blocks)
+
+
+def _dense(matrix: Any) -> np.ndarray:
+    return np.asarray(matrix.toarray() if hasattr(matrix, "toarray") else matrix, dtype=float)
+
+
+def public_preprocessor_cases() -> list[Case]:
+    frame = load_dataset("penguins", as_frame=True)
+    train, test = frame.iloc[::2], frame.iloc[1::2]
+    return [("penguins, fit on the even rows, transform the odd rows",
+             (PENGUIN_NUMERIC, PENGUIN_CATEGORICAL), (train, test))]
+
+
+@check
+def check_penguin_preprocessor(penguin_preprocessor: Callable, cases: Sequence[Case] | None = None,
+                               oracle: Callable | None = None) -> None:
+    """``penguin_preprocessor(numeric, categorical)``: an unfitted ColumnTransformer "num" + "cat".
+
+    The third item of a case is ``(train, test)``: the transformer is fitted on ``train`` and
+    applied to ``test``; the result must match :func:`preprocess_oracle`.
+    """
+    for label, (numeric, categorical), (train, test) in cases or public_preprocessor_cases():
+        ct = penguin_preprocessor(list(numeric), list(categorical))
+        expect(isinstance(ct, ColumnTransformer),
+               f"penguin_preprocessor must return a ColumnTransformer, got {type(ct).__name__}.")
+        expect(not hasattr(ct, "transformers_"), "penguin_preprocessor must return an unfitted transformer.")
+        expect_equal([name for name, *_ in ct.transformers], ["num", "cat"], "names of the transformers")
+        expect_equal([list(cols) for *_, cols in ct.transformers], [list(numeric), list(categorical)],
+                     "the columns given to 'num' and 'cat'")
+        ct.fit(train.copy())
+        got = _dense(ct.transform(test.copy()))
+        want = preprocess_oracle(train, test, numeric, categorical)
+        expect(not np.isnan(got).any(), f"the output still has missing values ({label}): impute them.")
+        expect_equal(got.shape, want.shape, f"shape of the transformed test table ({label}): one column per "
+                                            "numeric feature plus one per category seen in training")
+        expect_close(got, want, f"transformed test table ({label})", rtol=1e-6, atol=1e-9)
+        if oracle is not None:
+            ref = oracle(list(numeric), list(categorical)).fit(train.copy())
+            expect_equal(list(ct.get_feature_names_out()), list(ref.get_feature_names_out()),
+                         f"output feature names ({label})")
+
+
+# -- 7. nested cross-validation ------------------------------------------------------------------
+
+
+def _scaled_logreg() -> Pipeline:
+    return Pipeline([("scale", StandardScaler()), ("model", LogisticRegression(max_iter=1000))])
+
+
+def public_nested_cases() -> list[Case]:
+    X, y = load_dataset("wine")
+    return [("wine, scaled logistic regression, C in [0.001, 0.01, 1], 3 inner x 4 outer folds",
+             (_scaled_logreg(), {"model__C": [0.001, 0.01, 1.0]}, X, y,
+              StratifiedKFold(3, shuffle=True, random_state=0),
+              StratifiedKFold(4, shuffle=True, random_state=1)), None)]
+
+
+@check
+def check_nested_cv(nested_cv: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``nested_cv(estimator, param_grid, X, y, inner_cv, outer_cv)`` agrees with scikit-learn."""
+    for label, args, _ in cases or public_nested_cases():
+        estimator, grid, X, y, inner_cv, outer_cv = args
+        got = nested_cv(clone(estimator), grid, X, y, inner_cv, outer_cv)
+        expect(isinstance(got, dict), f"nested_cv must return a dict, got {type(got).__name__}.")
+        expect_equal(sorted(got), ["best_params", "inner_best_scores", "outer_scores"], "the keys of the dict")
+        want = cross_validate(GridSearchCV(clone(estimator), grid, cv=inner_cv, scoring="accuracy"),
+                              X, y, cv=outer_cv, return_estimator=True)
+        n = _n_splits(outer_cv)
+        for key in ("outer_scores", "inner_best_scores", "best_params"):
+            expect(len(got[key]) == n, f"{key} needs one entry per outer fold ({n}), got {len(got[key])}.")
+        expect_close(got["outer_scores"], want["test_score"],
+                     f"outer test scores ({label}); tune on the outer training rows only, then score the "
+                     "outer test rows")
+        expect_close(got["inner_best_scores"], [s.best_score_ for s in want["estimator"]],
+                     f"inner best scores ({label})")
+        expect_equal([_key(p) for p in got["best_params"]], [_key(s.best_params_) for s in want["estimator"]],
+                     f"best parameters per outer fold ({label})")
+
+
+# -- 8. retrain the winner, test once ------------------------------------------------------------
+
+
+def public_retrain_cases() -> list[Case]:
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    frame = load_dataset("penguins", as_frame=True)
+    X = frame[PENGUIN_NUMERIC + PENGUIN_CATEGORICAL]
+    y = frame["species"].to_numpy()
+    prep = make_column_transformer(
+        (Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]), PENGUIN_NUMERIC),
+        (Pipeline([("impute", SimpleImputer(strategy="most_frequent")),
+                   ("onehot", OneHotEncoder(handle_unknown="ignore"))]), PENGUIN_CATEGORICAL))
+    pipe = Pipeline([("prep", prep), ("model", LogisticRegression(max_iter=1000))])
+    train = np.arange(len(y)) % 4 != 0
+    return [("penguins, a scaled logistic regression with C=0.01, every 4th row held out",
+             (pipe, {"model__C": 0.01}, X[train], y[train], X[~train], y[~train]), None)]
+
+
+@check
+def check_retrain_and_test(retrain_and_test: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``retrain_and_test(estimator, best_params, X_train, y_train, X_test, y_test)`` -> (model, score)."""
+    for label, args, _ in cases or public_retrain_cases():
+        estimator, best_params, X_train, y_train, X_test, y_test = args
+        given = clone(estimator)
+        before = {name: given.get_params()[name] for name in best_params}
+        result = retrain_and_test(given, dict(best_params), X_train, y_train, X_test, y_test)
+        expect(isinstance(result, tuple) and len(result) == 2,
+               "retrain_and_test must return a tuple (model, test_score).")
+        model, score = result
+        expect(model is not given, "clone the estimator: return a new model, not the one you were given.")
+        try:
+            check_is_fitted(given)
+            fitted = True
+        except NotFittedError:
+            fitted = False
+        expect(not fitted, "the estimator you were given was fitted: fit a clone instead.")
+        expect_equal({name: given.get_params()[name] for name in best_params}, before,
+                     "the hyperparameters of the estimator you were given (leave it untouched)")
+        expect_equal({name: model.get_params()[name] for name in best_params}, dict(best_params),
+                     "the hyperparameters of your model (set best_params)")
+        want = clone(estimator).set_params(**best_params).fit(X_train, y_train)
+        expect_close(model.predict_proba(X_test), want.predict_proba(X_test),
+                     f"predicted probabilities on the test set ({label}): fit on all of X_train, y_train "
+                     "and nothing else", rtol=1e-5, atol=1e-8)
+        expect(isinstance(score, (float, np.floating)), f"test_score must be a float, got {type(score).__name__}.")
+        expect_close(score, want.score(X_test, y_test), f"test accuracy ({label})")
+
+
+# -- 9. log scale --------------------------------------------------------------------------------
+
+
+def public_log_scale_cases() -> list[Case]:
+    return [
+        ("the lecture's [0.001, 0.01, 0.1]", ([0.001, 0.01, 0.1],), True),
+        ("the lecture's [0.1, 0.2, 0.3]", ([0.1, 0.2, 0.3],), False),
+        ("np.logspace(-3, 3, 13)", (np.logspace(-3, 3, 13),), True),
+        ("[0.01, 0.03, 0.1, 0.3, 1]", ([0.01, 0.03, 0.1, 0.3, 1],), True),
+        ("np.linspace(0.05, 1, 20)", (np.linspace(0.05, 1, 20),), False),
+        ("loguniform(1e-3, 1e3)", (loguniform(1e-3, 1e3),), True),
+        ("uniform(0.01, 100)", (uniform(0.01, 100),), False),
+    ]
+
+
+@check
+def check_is_log_scale(is_log_scale: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``is_log_scale(values)`` -> bool, as defined in the notebook."""
+    for label, args, expected in cases or public_log_scale_cases():
+        got = is_log_scale(*args)
+        expect(isinstance(got, (bool, np.bool_)), f"is_log_scale must return a bool, got {type(got).__name__} "
+                                                  f"for {label}.")
+        expect_equal(bool(got), expected, f"is_log_scale({label})")
+
+
+# -- 10. the checklist reviewer ------------------------------------------------------------------
+
+
+def public_review_cases() -> list[Case]:
+    pipe = Pipeline([("scale", StandardScaler()), ("model", LogisticRegression())])
+    lecture = GridSearchCV(pipe, {"model__C": [0.01, 0.1, 1, 10]}, cv=5)
+    good = RandomizedSearchCV(pipe, {"model__C": loguniform(1e-3, 1e3), "model__class_weight": [None, "balanced"]},
+                              n_iter=30, scoring="f1", cv=5)
+    hopeless = GridSearchCV(LogisticRegression(), {"C": [0.1, 0.2, 0.3], "tol": [1e-4, 1e-3, 1e-2],
+                                                   "fit_intercept": [True, False], "max_iter": [100, 1000],
+                                                   "class_weight": [None, "balanced"]}, refit=False)
+    wide = RandomizedSearchCV(pipe, {"model__C": uniform(0.01, 100), "model__max_iter": randint(100, 1000)},
+                              n_iter=200, scoring="accuracy")
+    return [
+        ("the lecture's checklist snippet (no scoring)", (lecture,), ["metric"]),
+        ("a random search with loguniform C, 30 trials, scoring='f1'", (good,), []),
+        ("a bare LogisticRegression, 5 parameters, linear C, 216 candidates, refit=False", (hopeless,),
+         ["metric", "pipeline", "few_params", "log_scale", "budget", "refit"]),
+        ("a random search with uniform C and 200 trials", (wide,), ["log_scale", "budget"]),
+    ]
+
+
+@check
+def check_review_search(review_search: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``review_search(search)`` -> the missing checklist items, in checklist order."""
+    for label, (search,), expected in cases or public_review_cases():
+        got = review_search(clone(search) if not hasattr(search, "best_score_") else search)
+        expect(isinstance(got, (list, tuple)), f"review_search must return a list, got {type(got).__name__}.")
+        expect_equal(list(got), expected, f"missing checklist items for {label}")
