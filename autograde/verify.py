@@ -1,28 +1,49 @@
-"""Run a notebook's test cells against a submission's functions, outside the student's kernel.
+"""An independent second opinion on nbgrader's scores.
 
-This is the third way each check is used (after the nbgrader test cells and the
-project's test suite): it loads only the *definitions* of a submitted notebook
-(see :mod:`autograde.reference`) into a fresh namespace and runs the test cells
-of the reference notebook -- public and hidden parts -- against them. Nothing the
-student's notebook prints and no object its top-level code replaced is involved.
+nbgrader scores a test cell by what the student's kernel printed, and the
+student's code shares that kernel with the checks: it can replace them, hide
+their errors (``showtraceback``), or exit. This module re-runs every test cell
+(public and hidden parts, from the reference notebook) in a fresh worker process
+(:mod:`autograde.child`) started inside the sandbox: the solutions and grading
+state are hidden from it, only the submission's *definitions* are loaded, and
+any replacement of a check or a library function is caught and reported. The
+worker signs each verdict with a key it received before any student code ran;
+the verifier keeps only correctly signed verdicts, and a worker that dies or
+hangs costs only the question it was on (it is restarted for the next one).
 
-Used by ``pytest autograde --submission submitted/<student>/week08`` (a TA's run)
-and by ``make grade`` as an independent second opinion on nbgrader's scores.
+Used by ``make grade`` (the lower of the two scores stands, disagreements are
+flagged) and by ``pytest autograde --submission submitted/<student>/week08``.
+
+    python -m autograde.verify SUBMISSION_FOLDER VERDICTS.json
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import argparse
+import hashlib
+import hmac
 import json
+import os
+import re
+import secrets
+import select
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
 
+from autograde import COURSE_ROOT, sandbox
 from autograde.catalog import solution_notebooks
-from helpers.notebook_code import is_test_cell, load_definitions
+from helpers.notebook_code import definitions_source, is_test_cell
+
+#: Seconds one test cell may take in the verifier.
+CELL_TIMEOUT = float(os.environ.get("WEEK08_CELL_TIMEOUT", "60"))
+_CHECK_IMPORT = re.compile(r"from ((?:helpers|autograde)\.checks\.nb\d\d) import")
 
 
 @dataclass
@@ -34,6 +55,7 @@ class Verdict:
     points: float
     passed: bool
     message: str = ""
+    tampered: bool = False
 
     @property
     def score(self) -> float:
@@ -47,51 +69,122 @@ def test_cells(solution_path: Path) -> list[tuple[str, float, str]]:
             for c in nb.cells if c.cell_type == "code" and is_test_cell(c)]
 
 
-def verify_notebook(submitted: Path, solution_path: Path) -> list[Verdict]:
-    """Run every test cell of ``solution_path`` against the definitions in ``submitted``."""
+def hidden_paths(course_root: Path) -> list[Path]:
+    """What the worker must not see: the reference solutions and all grading state."""
+    return [course_root / "solutions", course_root / ".grading", course_root / "autograded",
+            course_root / "feedback", course_root / "submitted", course_root / "demo",
+            course_root / "source_with_tests", course_root / "class_report",
+            course_root / "gradebook.db", course_root / "grades.csv"]
+
+
+def _worker(order: dict, scratch: Path, hidden: list[Path], name: str) -> subprocess.Popen:
+    env = dict(os.environ, HOME=str(scratch), MPLCONFIGDIR=str(scratch), MPLBACKEND="Agg",
+               NBGRADER_EXECUTION="autograde", PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(scratch))
+    env.setdefault("WEEK08_TRACKIO_DIR", str(scratch / "trackio"))
+    process = sandbox.popen([sys.executable, "-m", "autograde.child"], name=name,
+                            jail=sandbox.Jail(writable=scratch, hidden=hidden),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            cwd=scratch, env=env, text=True)
+    assert process.stdin is not None
+    process.stdin.write(json.dumps(order) + "\n")
+    process.stdin.close()
+    return process
+
+
+def _read_verdict(process: subprocess.Popen, key: bytes, timeout: float) -> dict | None:
+    """The next correctly signed verdict, or None if the worker ended or ran out of time."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([process.stdout], [], [], left)[0]:
+            return None
+        line = process.stdout.readline()
+        if not line:
+            return None
+        try:
+            wrapped = json.loads(line)
+            record = wrapped["record"]
+            body = json.dumps(record, sort_keys=True).encode()
+            if hmac.compare_digest(wrapped["mac"], hmac.new(key, body, hashlib.sha256).hexdigest()):
+                return record
+        except (ValueError, KeyError, TypeError):
+            pass  # not a verdict: ignore it
+
+
+def verify_notebook(submitted: Path, solution_path: Path, scratch: Path, hidden: list[Path]) -> list[Verdict]:
+    """Run every test cell of ``solution_path`` against the definitions of ``submitted``."""
     name = solution_path.stem
     cells = test_cells(solution_path)
-    try:
-        module = load_definitions(submitted, f"submission_{name}")
-    except Exception as error:  # unreadable notebook, error while defining functions
-        reason = f"could not load the notebook's functions: {type(error).__name__}: {error}"
-        return [Verdict(name, gid, pts, False, reason) for gid, pts, _ in cells]
-    verdicts = []
-    for grade_id, points, source in cells:
-        namespace = dict(module.__dict__)
+    work = scratch / name
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(submitted, work / "submission.ipynb")
+    reference = {name: definitions_source(nbformat.read(solution_path, as_version=4))}
+    modules = sorted({m for _, _, src in cells for m in _CHECK_IMPORT.findall(src)})
+    verdicts: list[Verdict] = []
+    start = 0
+    while start < len(cells):
+        key = secrets.token_hex(32)
+        order = {"submission": str(work / "submission.ipynb"), "reference": reference,
+                 "cells": [[gid, src] for gid, _, src in cells], "start": start, "key": key,
+                 "check_modules": modules}
+        process = _worker(order, work, hidden, f"verify-{os.getpid()}-{name}")
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(source, f"<{name}:{grade_id}>", "exec"), namespace)  # noqa: S102
-        except BaseException as error:  # noqa: BLE001 - SystemExit from student code too
-            if isinstance(error, KeyboardInterrupt):
-                raise
-            message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            verdicts.append(Verdict(name, grade_id, points, False, f"{type(error).__name__}: {message}"))
-        else:
-            verdicts.append(Verdict(name, grade_id, points, True))
+            while start < len(cells):
+                grade_id, points, _ = cells[start]
+                record = _read_verdict(process, key.encode(), CELL_TIMEOUT + 30)
+                if record is None or record.get("grade_id") != grade_id:
+                    try:
+                        ended = process.wait(timeout=5) is not None
+                    except subprocess.TimeoutExpired:
+                        ended = False
+                    reason = ("the notebook's code ended its Python process" if ended
+                              else f"a check ran longer than {CELL_TIMEOUT + 30:.0f} s and was stopped")
+                    verdicts.append(Verdict(name, grade_id, points, False, reason))
+                    start += 1
+                    break
+                verdicts.append(Verdict(name, grade_id, points, bool(record["passed"]),
+                                        str(record.get("message", "")), bool(record.get("tampered"))))
+                start += 1
+        finally:
+            sandbox.release(process)
     return verdicts
 
 
-def verify_submission(folder: Path, course_root: Path | None = None) -> list[Verdict]:
+def verify_submission(folder: Path, course_root: Path | None = None, scratch: Path | None = None,
+                      hide: list[Path] | None = None) -> list[Verdict]:
     """Verdicts for every test cell of every notebook, for the submission in ``folder``."""
-    kwargs = {"course_root": course_root} if course_root else {}
-    verdicts = []
-    for solution_path in solution_notebooks(**kwargs):
-        submitted = folder / solution_path.name
-        if submitted.exists():
-            verdicts.extend(verify_notebook(submitted, solution_path))
-        else:
-            verdicts.extend(Verdict(solution_path.stem, gid, pts, False, "notebook missing")
-                            for gid, pts, _ in test_cells(solution_path))
+    root = course_root or COURSE_ROOT
+    hidden = hidden_paths(COURSE_ROOT) + (hidden_paths(root) if root != COURSE_ROOT else []) + list(hide or [])
+    own_scratch = scratch is None
+    scratch = scratch or Path(tempfile.mkdtemp(prefix="week08-verify-"))
+    verdicts: list[Verdict] = []
+    try:
+        for solution_path in solution_notebooks(root):
+            submitted = folder / solution_path.name
+            if submitted.exists():
+                verdicts.extend(verify_notebook(submitted, solution_path, scratch, hidden))
+            else:
+                verdicts.extend(Verdict(solution_path.stem, gid, pts, False, "notebook missing")
+                                for gid, pts, _ in test_cells(solution_path))
+    finally:
+        if own_scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     return verdicts
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m autograde.verify SUBMISSION_FOLDER OUTPUT.json``: write verdicts as JSON."""
-    args = sys.argv[1:] if argv is None else argv
-    folder, output = Path(args[0]), Path(args[1])
-    verdicts = verify_submission(folder)
-    output.write_text(json.dumps([asdict(v) for v in verdicts], indent=1))
+    parser = argparse.ArgumentParser(description="Re-run every check against one submission, outside nbgrader.")
+    parser.add_argument("submission", type=Path, help="folder with the student's notebooks")
+    parser.add_argument("output", type=Path, help="where to write the verdicts (JSON)")
+    parser.add_argument("--course-root", type=Path, default=None)
+    parser.add_argument("--scratch", type=Path, default=None)
+    parser.add_argument("--hide", type=Path, action="append", default=[], help="another path to hide")
+    args = parser.parse_args(argv)
+    verdicts = verify_submission(args.submission, args.course_root, args.scratch, args.hide)
+    tmp = args.output.with_suffix(".tmp")
+    tmp.write_text(json.dumps([asdict(v) for v in verdicts], indent=1))
+    tmp.replace(args.output)
     return 0
 
 

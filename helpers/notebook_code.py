@@ -61,6 +61,13 @@ def definitions_source(nb: nbformat.NotebookNode) -> str:
     return "\n\n".join(chunks)
 
 
+def load_source(source: str, module_name: str) -> types.ModuleType:
+    """Run already-extracted definitions (see :func:`definitions_source`) as a module."""
+    module = types.ModuleType(module_name)
+    exec(compile(source, f"<{module_name}>", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
 def load_definitions(path: str | Path, module_name: str | None = None) -> types.ModuleType:
     """Load a notebook's definitions as a module object.
 
