@@ -1,0 +1,587 @@
+"""Public checks for notebook 04, experiment tracking with trackio.
+
+The checks of the logging exercises give the student's function a fresh trackio
+project of its own (``check-<exercise>-<random>``), then read back from trackio's
+SQLite database -- through :mod:`helpers.tracking`, i.e. ``trackio.Api`` and
+``trackio.SQLiteStorage`` -- what the function actually logged, and compare it
+with scikit-learn, Optuna or the lecture. No mocks: the runs are real. The
+scratch projects are deleted when a check ends, so they never clutter the
+student's own project or dashboard.
+
+Each ``check_*`` takes the student's function first; ``cases`` default to the
+public inputs. The hidden checks in ``autograde.checks.nb04`` call the same
+functions with unseen inputs.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import math
+import pickle
+import platform
+import re
+import subprocess
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+from threadpoolctl import threadpool_limits
+
+from helpers import tracking
+from helpers.checks.core import CheckFailed, check, expect, expect_equal
+from helpers.data import REPO_ROOT, load_dataset
+
+trackio = tracking.import_trackio()
+
+Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
+
+#: Same as the notebook's constants (the cells that define them are locked).
+CATEGORIES = ["config", "metrics", "artifacts", "environment", "metadata"]
+TRACKED_ITEMS = [
+    "learning_rate", "max_depth", "model type", "dataset version",
+    "test accuracy", "training loss per step", "F1 score",
+    "saved model file", "confusion matrix plot",
+    "Python version", "scikit-learn version", "git commit hash",
+    "run name", "tags", "notes", "start time",
+]
+SHORT_NAMES = {"model": "", "learning_rate": "lr", "max_depth": "depth", "n_estimators": "n",
+               "min_samples_leaf": "leaf"}
+PACKAGES = ["numpy", "pandas", "scikit-learn", "optuna", "trackio"]
+#: Metrics may be rounded to 4 decimals, as on the lecture's slides.
+ATOL = 1e-4
+
+
+# -- helpers --------------------------------------------------------------------------
+
+
+def split(dataset: str = "breast_cancer", n: int = 200, seed: int = 0):
+    """``(X_train, y_train, X_test, y_test)``: a stratified 70/30 split of the first ``n`` rows."""
+    X, y = load_dataset(dataset)
+    X_train, X_test, y_train, y_test = train_test_split(X[:n], y[:n], test_size=0.3,
+                                                        random_state=seed, stratify=y[:n])
+    return X_train, y_train, X_test, y_test
+
+
+def call_logging(fn: Callable, *args: Any) -> Any:
+    """Call a student's function that logs to trackio, quietly; fail if it leaves a run open.
+
+    BLAS runs on one thread meanwhile: on these small datasets threads only cost
+    time, a lot of it on a busy 2-core machine.
+    """
+    with tracking.quiet(), threadpool_limits(limits=1):
+        result = fn(*args)
+    left = tracking.finish_open_run()
+    expect(left is None,
+           f"your function left the run {left!r} open: end every run with trackio.finish(). "
+           "trackio writes in the background, and a run that is not finished may lose its last steps.")
+    return result
+
+
+def same(a: Any, b: Any, atol: float = 1e-9) -> bool:
+    """Whether two logged values agree: numbers within ``atol``, NaN equals NaN, the rest exactly."""
+    if isinstance(a, (bool, np.bool_)) or isinstance(b, (bool, np.bool_)):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float, np.integer, np.floating)) and \
+            isinstance(b, (int, float, np.integer, np.floating)):
+        if math.isnan(float(a)) or math.isnan(float(b)):
+            return math.isnan(float(a)) and math.isnan(float(b))
+        return math.isclose(float(a), float(b), rel_tol=0, abs_tol=atol)
+    if isinstance(a, (list, tuple, np.ndarray)) and isinstance(b, (list, tuple, np.ndarray)):
+        return len(a) == len(b) and all(same(x, y, atol) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k], atol) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def _show(value: Any) -> Any:
+    """A value as plain Python, for messages (``0.5``, not ``np.float64(0.5)``)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_show(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _show(v) for k, v in value.items()}
+    return value
+
+
+def expect_same(got: Any, want: Any, what: str, atol: float = 1e-9) -> None:
+    """Fail unless :func:`same` holds, naming ``what`` differs."""
+    if not same(got, want, atol):
+        raise CheckFailed(f"{what}: expected {_show(want)!r}, got {_show(got)!r}.")
+
+
+def expect_runs(runs: list[dict], names: list[str], label: str, hint: str = "") -> None:
+    """The project holds exactly these runs, in this order."""
+    got = [r["name"] for r in runs]
+    if not runs:
+        raise CheckFailed(f"nothing was logged to trackio ({label}): no run has a logged step. "
+                          "Did you call trackio.init(...), trackio.log(...) and trackio.finish()?")
+    if got != names:
+        raise CheckFailed(f"the runs in the project ({label}): expected {len(names)} run(s) named "
+                          f"{names}, found {len(got)}: {got}.{(' ' + hint) if hint else ''}")
+
+
+def expect_steps(run: dict, want: list[dict], label: str, atol: float = ATOL) -> None:
+    """A run's logged steps are ``want``: same number, in increasing step order, same metrics."""
+    logs = run["logs"]
+    expect(len(logs) == len(want),
+           f"run {run['name']!r} ({label}): expected {len(want)} logged step(s), found {len(logs)}. "
+           "Call trackio.log once per step, with all of that step's metrics in one dict.")
+    steps = [entry["step"] for entry in logs]
+    expect(steps == sorted(set(steps)), f"run {run['name']!r}: steps must increase, got {steps}.")
+    for i, (entry, expected) in enumerate(zip(logs, want)):
+        metrics = {k: v for k, v in entry.items() if k != "step"}
+        expect(set(metrics) == set(expected),
+               f"run {run['name']!r}, step {i} ({label}): expected the metrics {sorted(expected)}, "
+               f"got {sorted(metrics)}.")
+        for key, value in expected.items():
+            expect_same(metrics[key], value, f"run {run['name']!r}, step {i}, {key!r} ({label})", atol)
+
+
+# -- 1. what should be tracked --------------------------------------------------------
+
+#: Two items whose category the public check reveals.
+PUBLIC_KEY = {"learning_rate": "config", "test accuracy": "metrics"}
+
+
+@check
+def check_what_to_track(what_to_track: Callable, key: dict[str, str] | None = None) -> None:
+    """``what_to_track()`` sorts every item into one of the five categories."""
+    answer = what_to_track()
+    expect(isinstance(answer, dict), f"what_to_track must return a dict, got {type(answer).__name__}.")
+    expect_equal(sorted(answer), sorted(CATEGORIES), "the categories (keys of your dict)")
+    placed: dict[str, str] = {}
+    for category, items in answer.items():
+        expect(isinstance(items, (list, tuple)) and all(isinstance(i, str) for i in items),
+               f"the value of {category!r} must be a list of strings from TRACKED_ITEMS.")
+        for item in items:
+            expect(item in TRACKED_ITEMS, f"{item!r} (under {category!r}) is not in TRACKED_ITEMS; "
+                                          "copy the spelling exactly.")
+            expect(item not in placed, f"{item!r} appears twice: under {placed.get(item)!r} and {category!r}.")
+            placed[item] = category
+    missing = [item for item in TRACKED_ITEMS if item not in placed]
+    expect(not missing, f"every item must be placed; missing: {missing}.")
+    wrong = [f"{item!r} is {want}, not {placed[item]}" for item, want in (key or PUBLIC_KEY).items()
+             if placed[item] != want]
+    expect(not wrong, f"{len(wrong)} item(s) in the wrong category: " + "; ".join(wrong[:3]) + ".")
+
+
+# -- 2. the three calls -------------------------------------------------------------------
+
+
+def public_log_run_cases() -> list[Case]:
+    """The lecture's example run."""
+    return [("the lecture's RandomForest run",
+             ("RandomForest", {"model": "RandomForest", "experiment": "model-comparison"},
+              {"train_accuracy": 0.95, "test_accuracy": 0.845, "cv_accuracy": 0.91}), None)]
+
+
+@check
+def check_log_run(log_run: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``log_run(project, name, config, metrics)`` logs one run with one step."""
+    with tracking.scratch_projects() as new:
+        for label, (name, config, metrics), _ in cases or public_log_run_cases():
+            project = new("log-run")
+            call_logging(log_run, project, name, dict(config), dict(metrics))
+            runs = tracking.read_runs(project)
+            expect_runs(runs, [name], label, "Start exactly one run, named by the argument `name`.")
+            expect_same(runs[0]["config"], config, f"the config of run {name!r} ({label})")
+            expect_steps(runs[0], [metrics], label)
+
+
+# -- 3. three models, three runs ------------------------------------------------------------
+
+
+def compare_models_oracle(models: dict, X_train, y_train, X_test, y_test, cv) -> dict[str, dict]:
+    """scikit-learn's numbers: train, test and CV accuracy of each model."""
+    out = {}
+    with threadpool_limits(limits=1):
+        for name, model in models.items():
+            fitted = clone(model).fit(X_train, y_train)
+            out[name] = {"train_accuracy": fitted.score(X_train, y_train),
+                         "test_accuracy": fitted.score(X_test, y_test),
+                         "cv_accuracy": cross_val_score(clone(model), X_train, y_train, cv=cv).mean()}
+    return out
+
+
+def public_compare_models_cases() -> list[Case]:
+    """Three small classifiers on 200 tumours, 3 folds."""
+    models = {
+        "LogisticRegression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, random_state=42)),
+        "RandomForest": RandomForestClassifier(n_estimators=10, max_depth=5, random_state=42),
+        "GradientBoosting": GradientBoostingClassifier(n_estimators=10, random_state=42),
+    }
+    return [("three small models on breast cancer, 3 folds",
+             (models, *split(), StratifiedKFold(3, shuffle=True, random_state=0)), None)]
+
+
+@check
+def check_compare_models(compare_models: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``compare_models(project, models, ...)`` logs one run per model with three metrics."""
+    with tracking.scratch_projects() as new:
+        for label, args, _ in cases or public_compare_models_cases():
+            models, X_train, y_train, X_test, y_test, cv = args
+            want = compare_models_oracle(models, *args[1:])
+            project = new("compare-models")
+            table = call_logging(compare_models, project, {k: clone(m) for k, m in models.items()},
+                                 X_train, y_train, X_test, y_test, cv)
+            runs = tracking.read_runs(project)
+            expect_runs(runs, list(models), label,
+                        "Start one run per model, named like the model's key in `models`.")
+            for run in runs:
+                expect_same(run["config"], {"model": run["name"], "experiment": "model-comparison"},
+                            f"the config of run {run['name']!r} ({label})")
+                expect_steps(run, [want[run["name"]]], label)
+            expect(isinstance(table, pd.DataFrame), "compare_models must return a pandas DataFrame.")
+            expect_equal(list(table.index), list(models), "the index of the returned table (model names)")
+            for name, metrics in want.items():
+                for metric, value in metrics.items():
+                    expect(metric in table.columns, f"the returned table needs a column {metric!r}.")
+                    expect_same(table.loc[name, metric], value,
+                                f"returned {metric} of {name} ({label})", ATOL)
+
+
+# -- 4. a sweep as steps of one run -------------------------------------------------------
+
+SWEEP_RUN = "rf-n-estimators-sweep"
+SWEEP_CONFIG = {"model": "RandomForest", "experiment": "n_estimators_sweep", "max_depth": 10}
+
+
+def sweep_oracle(n_values, X_train, y_train, X_test, y_test) -> list[dict]:
+    """The steps the sweep must log."""
+    steps = []
+    for n in n_values:
+        forest = RandomForestClassifier(n_estimators=n, max_depth=10, random_state=42).fit(X_train, y_train)
+        steps.append({"n_estimators": n, "train_accuracy": forest.score(X_train, y_train),
+                      "test_accuracy": forest.score(X_test, y_test)})
+    return steps
+
+
+def public_sweep_cases() -> list[Case]:
+    """Three forest sizes on 200 tumours."""
+    return [("n_estimators 5, 10, 20 on breast cancer", ([5, 10, 20], *split()), None)]
+
+
+@check
+def check_sweep_n_estimators(sweep_n_estimators: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``sweep_n_estimators(project, n_values, ...)`` logs ONE run with one step per value."""
+    with tracking.scratch_projects() as new:
+        for label, args, _ in cases or public_sweep_cases():
+            want = sweep_oracle(*args)
+            project = new("sweep")
+            call_logging(sweep_n_estimators, project, list(args[0]), *args[1:])
+            runs = tracking.read_runs(project)
+            expect_runs(runs, [SWEEP_RUN], label,
+                        "A sweep is ONE run: call trackio.init once before the loop, trackio.log once per "
+                        "value inside it, trackio.finish once after it.")
+            expect_same(runs[0]["config"], SWEEP_CONFIG, f"the config of the sweep ({label})")
+            expect_steps(runs[0], want, label)
+
+
+# -- 5. learning rates as runs ----------------------------------------------------------------
+
+
+def lr_oracle(learning_rates, n_values, X_train, y_train, X_test, y_test) -> dict[str, list[dict]]:
+    """One separately trained model per point: ``{run name: steps}``."""
+    out = {}
+    for lr in learning_rates:
+        steps = []
+        for n in n_values:
+            model = GradientBoostingClassifier(n_estimators=n, learning_rate=lr, random_state=42)
+            model.fit(X_train, y_train)
+            steps.append({"n_estimators": n, "train_accuracy": model.score(X_train, y_train),
+                          "test_accuracy": model.score(X_test, y_test)})
+        out[f"gb-lr-{lr}"] = steps
+    return out
+
+
+def public_lr_cases() -> list[Case]:
+    """Two learning rates, three sizes, on 200 tumours."""
+    return [("learning rates 0.05 and 0.5, n_estimators 2, 5, 10, on breast cancer",
+             ([0.05, 0.5], [2, 5, 10], *split()), None)]
+
+
+@check
+def check_compare_learning_rates(compare_learning_rates: Callable,
+                                 cases: Sequence[Case] | None = None) -> None:
+    """``compare_learning_rates(project, lrs, n_values, ...)`` logs one run per learning rate."""
+    with tracking.scratch_projects() as new:
+        for label, args, _ in cases or public_lr_cases():
+            learning_rates, n_values = args[0], args[1]
+            want = lr_oracle(*args)
+            project = new("learning-rates")
+            call_logging(compare_learning_rates, project, list(learning_rates), list(n_values), *args[2:])
+            runs = tracking.read_runs(project)
+            expect_runs(runs, list(want), label,
+                        "One run per learning rate, named f\"gb-lr-{lr}\".")
+            for run, lr in zip(runs, learning_rates):
+                expect_same(run["config"], {"model": "GradientBoosting", "experiment": "lr_comparison",
+                                            "learning_rate": lr}, f"the config of run {run['name']!r}")
+                expect_steps(run, want[run["name"]], label)
+
+
+# -- 6. run names ------------------------------------------------------------------------------
+
+
+def public_run_name_cases() -> list[Case]:
+    """The lecture's ``lr0.01_depth10`` and a config with a model name."""
+    return [
+        ("the lecture's example", ({"learning_rate": 0.01, "max_depth": 10}, SHORT_NAMES), "lr0.01_depth10"),
+        ("a config with a model", ({"model": "GradientBoosting", "learning_rate": 0.1, "max_depth": 3},
+                                   SHORT_NAMES), "GradientBoosting_lr0.1_depth3"),
+    ]
+
+
+@check
+def check_run_name(run_name: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``run_name(config, short_names)`` builds the name from the config, in order."""
+    cases = cases or public_run_name_cases()
+    names = {}
+    for label, (config, short_names), expected in cases:
+        got = run_name(dict(config), dict(short_names))
+        expect(isinstance(got, str), f"run_name must return a str, got {type(got).__name__}.")
+        expect_equal(got, expected, f"run name for {config} ({label})")
+        names[got] = config
+    expect(len(names) == len(cases), "different configs must get different names.")
+
+
+# -- 7. the environment --------------------------------------------------------------------------
+
+
+def git_commit(path: str | Path) -> str | None:
+    """The commit checked out in the repository containing ``path``, or None."""
+    try:
+        result = subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"],
+                                capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return result.stdout.strip()
+
+
+def environment_oracle(packages: Sequence[str], path: str | Path) -> dict:
+    """What ``environment_record`` must return."""
+    record: dict[str, Any] = {"python": platform.python_version()}
+    record.update({name: importlib.metadata.version(name) for name in packages})
+    record["git_commit"] = git_commit(path)
+    return record
+
+
+def public_environment_cases() -> list[Case]:
+    """The course's packages and the course folder."""
+    return [("the course folder", (PACKAGES, REPO_ROOT), None)]
+
+
+@check
+def check_environment_record(environment_record: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``environment_record(packages, path)``: Python and package versions, git commit or None."""
+    for label, (packages, path), expected in cases or public_environment_cases():
+        with tracking.quiet():
+            got = environment_record(list(packages), path)
+        want = expected if expected is not None else environment_oracle(packages, path)
+        expect(isinstance(got, dict), f"environment_record must return a dict, got {type(got).__name__}.")
+        expect_equal(sorted(got), sorted(want), f"the keys of the record ({label})")
+        for key in want:
+            expect_equal(got[key], want[key], f"{key!r} in the record ({label})")
+        commit = got["git_commit"]
+        expect(commit is None or re.fullmatch(r"[0-9a-f]{40}", commit) is not None,
+               f"git_commit must be a full 40-character hash or None, got {commit!r}.")
+
+
+# -- 8. a run with every best practice ---------------------------------------------------------
+
+
+def public_tracked_cases() -> list[Case]:
+    """A small decision tree with two tags."""
+    X_train, y_train, X_test, y_test = split()
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train)
+    config = {"model": "DecisionTree", "max_depth": 3}
+    metrics = {"train_accuracy": tree.score(X_train, y_train), "test_accuracy": tree.score(X_test, y_test)}
+    return [("a depth-3 tree tagged baseline, small", (tree, config, metrics, ["baseline", "small"], X_test),
+             "DecisionTree_depth3")]
+
+
+def load_model(path: Path) -> Any:
+    """Unpickle a stored model file (pickle, or joblib's format)."""
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - maybe joblib
+        import joblib
+
+        return joblib.load(path)
+
+
+@check
+def check_log_tracked_run(log_tracked_run: Callable, cases: Sequence[Case] | None = None,
+                          packages: Sequence[str] = PACKAGES) -> None:
+    """``log_tracked_run(project, model, config, metrics, tags)``: name, tags, environment, model file.
+
+    Each case's arguments are ``(model, config, metrics, tags, X_probe)``: the stored model
+    must predict like ``model`` on ``X_probe``.
+    """
+    with tracking.scratch_projects() as new:
+        for label, (model, config, metrics, tags, X_probe), name in cases or public_tracked_cases():
+            project = new("tracked-run")
+            returned = call_logging(log_tracked_run, project, model, dict(config), dict(metrics), list(tags))
+            runs = tracking.read_runs(project)
+            expect_runs(runs, [name], label, "The name must be run_name(config, SHORT_NAMES).")
+            expect_equal(returned, name, f"the name log_tracked_run returns ({label})")
+            run = runs[0]
+            want_config = {**config, "tags": list(tags),
+                           "environment": environment_oracle(packages, Path.cwd())}
+            for key in ("tags", "environment"):
+                expect(key in run["config"], f"the run's config needs the entry {key!r} ({label}).")
+            expect_same(run["config"]["tags"], want_config["tags"], f"the tags in the config ({label})")
+            expect_same(run["config"], want_config, f"the config of run {name!r} ({label})")
+            expect_steps(run, [metrics], label)
+            artifacts = [a for a in tracking.run_artifacts(project, run["name"], run["id"])
+                         if a["name"] == "model"]
+            expect(artifacts, f"the run logged no artifact named 'model' ({label}): "
+                              "trackio.log_artifact(path, name=\"model\", type=\"model\").")
+            artifact = artifacts[-1]
+            expect_equal(artifact["type"], "model", "the artifact's type")
+            expect(len(artifact["files"]) == 1,
+                   f"the model artifact should hold one file, found {sorted(artifact['files'])}.")
+            stored = load_model(next(iter(artifact["files"].values())))
+            expect(hasattr(stored, "predict"), "the stored file does not unpickle to a model.")
+            expect_equal(stored.predict(X_probe), model.predict(X_probe),
+                         "predictions of the stored model (it must be the fitted model you were given)")
+
+
+# -- 9. reading back ------------------------------------------------------------------------------
+
+RunSpec = tuple[str, dict, list[dict]]  # (name, config, steps)
+
+
+def log_runs(project: str, specs: Sequence[RunSpec]) -> None:
+    """Log runs to ``project`` with trackio directly (the check's own data)."""
+    with tracking.quiet():
+        for name, config, steps in specs:
+            trackio.init(project=project, name=name, config=config, embed=False, auto_log_cpu=False)
+            for step in steps:
+                trackio.log(step)
+            trackio.finish()
+
+
+def expected_table(project: str) -> list[dict]:
+    """One dict per run: name, user config, last value of each metric."""
+    rows = []
+    for run in tracking.read_runs(project):
+        row = {"run": run["name"], **run["config"]}
+        for entry in run["logs"]:
+            row.update({k: v for k, v in entry.items() if k != "step"})
+        rows.append(row)
+    return rows
+
+
+def public_runs_table_cases() -> list[Case]:
+    """Three runs: two single-step comparisons and a three-step sweep."""
+    specs = [
+        ("LogisticRegression", {"model": "LogisticRegression", "experiment": "model-comparison"},
+         [{"train_accuracy": 0.99, "test_accuracy": 0.97}]),
+        ("RandomForest", {"model": "RandomForest", "experiment": "model-comparison"},
+         [{"train_accuracy": 1.0, "test_accuracy": 0.95}]),
+        ("rf-sweep", {"model": "RandomForest", "experiment": "sweep", "max_depth": 10},
+         [{"n_estimators": n, "test_accuracy": acc} for n, acc in [(10, 0.93), (20, 0.94), (30, 0.96)]]),
+    ]
+    return [("three runs", (specs,), None)]
+
+
+@check
+def check_runs_table(runs_table: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``runs_table(project)``: one row per run, config columns and last metric values."""
+    with tracking.scratch_projects() as new:
+        for label, (specs,), _ in cases or public_runs_table_cases():
+            project = new("runs-table")
+            log_runs(project, specs)
+            want = expected_table(project)
+            with tracking.quiet():
+                table = runs_table(project)
+            expect(isinstance(table, pd.DataFrame), "runs_table must return a pandas DataFrame.")
+            expect_equal(len(table), len(want), f"rows: one per run ({label})")
+            columns = sorted({k for row in want for k in row})
+            expect_equal(sorted(map(str, table.columns)), columns, f"the columns ({label})")
+            for i, row in enumerate(want):
+                got = table.iloc[i]
+                for column in columns:
+                    expect_same(got[column], row.get(column, float("nan")),
+                                f"row {i} (run {row['run']!r}), column {column!r} ({label})")
+
+
+# -- 10. picking the best run -----------------------------------------------------------------------
+
+
+def public_best_run_cases() -> list[Case]:
+    """A three-run table, best by accuracy (highest) and by loss (lowest)."""
+    table = pd.DataFrame({"run": ["gb-lr-0.01", "gb-lr-0.1", "gb-lr-0.5"],
+                          "test_accuracy": [0.93, 0.96, 0.95], "log_loss": [0.30, 0.12, 0.15]})
+    return [("highest test_accuracy", (table, "test_accuracy", True), "gb-lr-0.1"),
+            ("lowest log_loss", (table, "log_loss", False), "gb-lr-0.1")]
+
+
+@check
+def check_best_run(best_run: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``best_run(table, metric, maximize)``: the name of the best row."""
+    for label, (table, metric, maximize), expected in cases or public_best_run_cases():
+        got = best_run(table.copy(), metric, maximize)
+        expect_equal(got, expected, f"best run by {metric} ({label})")
+
+
+# -- 11. an Optuna callback --------------------------------------------------------------------------
+
+
+def _objective(trial) -> float:
+    x = trial.suggest_float("x", -4.0, 4.0)
+    n = trial.suggest_int("n", 1, 5)
+    return -((x - 1.0) ** 2) - n
+
+
+def study_steps(study) -> list[dict]:
+    """The steps a correct callback logs: one per completed trial, in order."""
+    import optuna
+
+    steps, best = [], None
+    maximize = study.direction == optuna.study.StudyDirection.MAXIMIZE
+    for trial in study.trials:
+        if trial.state != optuna.trial.TrialState.COMPLETE:
+            continue
+        if best is None or (trial.value > best if maximize else trial.value < best):
+            best = trial.value
+        steps.append({"trial": trial.number, "value": trial.value, "best_value": best, **trial.params})
+    return steps
+
+
+def public_log_trial_cases() -> list[Case]:
+    """A maximised two-parameter function, 6 TPE trials."""
+    return [("6 trials maximising -(x-1)^2 - n", ("maximize", _objective, 6, 0), None)]
+
+
+@check
+def check_log_trial(log_trial: Callable, cases: Sequence[Case] | None = None) -> None:
+    """``log_trial(study, trial)`` logs one step per completed trial of the current run."""
+    import optuna
+
+    with tracking.scratch_projects() as new:
+        for label, (direction, objective, n_trials, seed), _ in cases or public_log_trial_cases():
+            project = new("log-trial")
+            with tracking.quiet():
+                trackio.init(project=project, name="study", embed=False, auto_log_cpu=False,
+                             config={"direction": direction})
+                study = optuna.create_study(direction=direction,
+                                            sampler=optuna.samplers.TPESampler(seed=seed))
+                study.optimize(objective, n_trials=n_trials, callbacks=[log_trial])
+            tracking.finish_open_run()
+            runs = tracking.read_runs(project)
+            expect_runs(runs, ["study"], label,
+                        "Log to the run that is already open: do not call trackio.init or "
+                        "trackio.finish in the callback.")
+            expect_steps(runs[0], study_steps(study), label, atol=1e-12)

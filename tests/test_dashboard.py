@@ -1,0 +1,133 @@
+"""``make dashboard`` serves trackio's dashboard, and the logged runs appear in headless Chromium.
+
+The test logs a few runs into a scratch tracking folder, starts
+``python -m helpers.dashboard`` (what ``make dashboard`` runs) on a free port of
+127.0.0.1, loads the page in Debian's ``chromium`` through Playwright, checks
+that every run name and a metric are on the page and that a run's page shows its
+configuration, saves a screenshot to
+``test-output/nb04_dashboard.png`` and stops the server by its process id.
+
+Needs ``/usr/bin/chromium`` (``apt-get install -y chromium``); skipped without it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from helpers.data import REPO_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Headless flags verified on these machines (shared/STACK-NOTES.md); --user-data-dir is added per test.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+PROJECT = "cs203-week08-lab"
+RUNS = ["LogisticRegression", "RandomForest", "rf-n-estimators-sweep"]
+SCREENSHOT = REPO_ROOT / "test-output" / "nb04_dashboard.png"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)"),
+]
+
+LOG_RUNS = """
+import helpers.tracking
+import trackio
+
+for name in ["LogisticRegression", "RandomForest"]:
+    trackio.init(project="{project}", name=name, embed=False, auto_log_cpu=False,
+                 config={{"model": name, "experiment": "model-comparison"}})
+    trackio.log({{"train_accuracy": 0.99, "test_accuracy": 0.97 if name == "LogisticRegression" else 0.95}})
+    trackio.finish()
+trackio.init(project="{project}", name="rf-n-estimators-sweep", embed=False, auto_log_cpu=False,
+             config={{"model": "RandomForest", "experiment": "n_estimators_sweep", "max_depth": 10}})
+for n, acc in [(10, 0.93), (20, 0.95), (30, 0.96)]:
+    trackio.log({{"n_estimators": n, "test_accuracy": acc}})
+trackio.finish()
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_served(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output = server.stdout.read() if server.stdout else ""
+            pytest.fail(f"the dashboard exited with status {server.returncode}:\n{output}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"the dashboard did not answer on {url} within {timeout:.0f} s")
+
+
+def test_dashboard_shows_the_logged_runs(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    home, store = tmp_path / "home", tmp_path / "store"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"TRACKIO_DIR", "HF_HOME", "XDG_CACHE_HOME"}}
+    env.update(HOME=str(home), WEEK08_TRACKIO_DIR=str(store), PYTHONUNBUFFERED="1")
+    logged = subprocess.run([sys.executable, "-c", textwrap.dedent(LOG_RUNS.format(project=PROJECT))],
+                            env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert logged.returncode == 0, logged.stdout + logged.stderr
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/?project={PROJECT}"
+    server = subprocess.Popen([sys.executable, "-m", "helpers.dashboard", "--port", str(port)],
+                              env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        _wait_until_served(f"http://127.0.0.1:{port}/", server)
+        with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_api.sync_playwright() as p:
+            browser = p.chromium.launch_persistent_context(
+                profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS,
+                viewport={"width": 1280, "height": 800})
+            try:
+                page = browser.new_page()
+                page.goto(url, timeout=60_000)
+                for name in RUNS:
+                    page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
+                page.get_by_text("test_accuracy", exact=True).first.wait_for(timeout=30_000)
+                page.wait_for_timeout(1000)  # let the charts draw before the screenshot
+                SCREENSHOT.parent.mkdir(exist_ok=True)
+                page.screenshot(path=str(SCREENSHOT))
+                # The Runs tab lists the runs; a run's page shows its configuration.
+                page.get_by_role("button", name="Runs", exact=True).click()
+                page.get_by_text("rf-n-estimators-sweep", exact=True).first.click()
+                page.get_by_text("Configuration", exact=True).first.wait_for(timeout=30_000)
+                page.get_by_text("n_estimators_sweep").first.wait_for(timeout=30_000)
+                body = page.inner_text("body")
+            finally:
+                browser.close()
+    finally:
+        server.terminate()  # stop the server we started, by its process id
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+        if server.stdout:
+            server.stdout.close()
+    for name in RUNS:
+        assert name in body
+    assert '"max_depth": 10' in body
+    trackio_in_home = [p for p in home.rglob("*") if "trackio" in p.name.lower()]
+    assert trackio_in_home == [], f"trackio wrote into HOME: {trackio_in_home}"
