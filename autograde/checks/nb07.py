@@ -35,11 +35,24 @@ def _scaled_noise(seed: int = 11, n: int = 48, p: int = 400) -> tuple[np.ndarray
     return X * 10.0 ** rng.uniform(-2, 2, p) + rng.normal(0, 5, p), y
 
 
+class FixedFolds:
+    """A CV splitter over given ``(train, test)`` index pairs; rows in neither are never used."""
+
+    def __init__(self, folds: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        self.folds = folds
+
+    def split(self, X=None, y=None, groups=None):
+        yield from self.folds
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        return len(self.folds)
+
+
 def trap_data(seed: int = 3, n: int = 60, m: int = 8, p: int = 200):
     """Weakly informative data plus ``m`` extreme "trap" rows that no fold ever uses.
 
-    Returns ``X, y, folds`` where ``folds`` is a list of ``(train, test)`` index pairs over
-    the first ``n`` rows only. A pipeline refitted inside the folds never sees the trap rows;
+    Returns ``X, y, folds`` where ``folds`` splits only the first ``n`` rows (a
+    :class:`FixedFolds`, usable like any scikit-learn splitter). A pipeline refitted inside the folds never sees the trap rows;
     a scaler or selector fitted on all rows is dominated by them.
     """
     rng = np.random.default_rng(seed)
@@ -49,16 +62,18 @@ def trap_data(seed: int = 3, n: int = 60, m: int = 8, p: int = 200):
     X[n:] = rng.normal(size=(m, p)) * 1000 + 300
     X[n:, 5:15] += 3000 * y[n:, None]
     folds = list(StratifiedKFold(4, shuffle=True, random_state=seed).split(X[:n], y[:n]))
-    return X, y, folds
+    return X, y, FixedFolds(folds)
 
 
 @check
+@public.one_blas_thread
 def check_selection_pipeline(selection_pipeline: Callable) -> None:
     cases = [("k=5", (5,), None), ("k=1", (1,), None), ("k=150", (150,), None)]
     public.check_selection_pipeline(selection_pipeline, cases=cases, oracle=ref().selection_pipeline)
 
 
 @check
+@public.one_blas_thread
 def check_leaky_cv_scores(leaky_cv_scores: Callable) -> None:
     X, y = _scaled_noise()
     Xt, yt, folds = trap_data()
@@ -72,6 +87,7 @@ def check_leaky_cv_scores(leaky_cv_scores: Callable) -> None:
 
 
 @check
+@public.one_blas_thread
 def check_honest_cv_scores(honest_cv_scores: Callable) -> None:
     X, y = _scaled_noise(seed=21)
     Xt, yt, folds = trap_data(seed=5)
@@ -85,6 +101,7 @@ def check_honest_cv_scores(honest_cv_scores: Callable) -> None:
 
 
 @check
+@public.one_blas_thread
 def check_heldout_correlation(heldout_correlation: Callable) -> None:
     X, y = public.noise_data(80, 300, seed=9)
     folds = list(KFold(4, shuffle=True, random_state=2).split(X))
@@ -100,6 +117,7 @@ def check_heldout_correlation(heldout_correlation: Callable) -> None:
 
 
 @check
+@public.one_blas_thread
 def check_tune_pipeline(tune_pipeline: Callable) -> None:
     X, y = public._breast_cancer(200)
     cases = [("breast cancer (200 rows), C in [1e-4, 1e-2, 1] as an array, 3 folds",
@@ -124,6 +142,7 @@ def _penguin_split() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @check
+@public.one_blas_thread
 def check_penguin_preprocessor(penguin_preprocessor: Callable) -> None:
     train, test = _penguin_split()
     rng = np.random.default_rng(6)
@@ -145,6 +164,7 @@ def check_penguin_preprocessor(penguin_preprocessor: Callable) -> None:
 
 
 @check
+@public.one_blas_thread
 def check_nested_cv(nested_cv: Callable) -> None:
     X, y = public._breast_cancer(180)
     Xn, yn = public.noise_data(60, 300, seed=13)
@@ -161,6 +181,7 @@ def check_nested_cv(nested_cv: Callable) -> None:
 
 
 @check
+@public.one_blas_thread
 def check_retrain_and_test(retrain_and_test: Callable) -> None:
     X, y = load_dataset("breast_cancer")
     rng = np.random.default_rng(2)
@@ -181,12 +202,13 @@ def check_retrain_and_test(retrain_and_test: Callable) -> None:
 
 
 @check
+@public.one_blas_thread
 def check_is_log_scale(is_log_scale: Callable) -> None:
     values = [
         ("unsorted [1, 0.01, 100, 0.1, 10]", [1, 0.01, 100, 0.1, 10]),
         ("dense np.logspace(-4, 2, 40)", np.logspace(-4, 2, 40)),
         ("powers of two 1..64", [1, 2, 4, 8, 16, 32, 64]),
-        ("[0.1, 1] (two values, a factor 10)", [0.1, 1.0]),
+        ("[0.01, 1] (two values, a factor 100)", [0.01, 1.0]),
         ("[0.2, 0.3, 0.4, 0.5] (nearly constant ratio, spans 2.5)", [0.2, 0.3, 0.4, 0.5]),
         ("[-1, 0.1, 1, 10] (a negative value)", [-1, 0.1, 1, 10]),
         ("[0, 0.01, 0.1, 1] (a zero)", [0, 0.01, 0.1, 1]),
@@ -257,6 +279,7 @@ def _review_cases() -> list[tuple[str, tuple, list[str]]]:
 
 
 @check
+@public.one_blas_thread
 def check_review_search(review_search: Callable) -> None:
     cases = _review_cases()
     for label, args, expected in cases:
