@@ -1,25 +1,33 @@
-"""``make grade``: grade a class with nbgrader, write feedback and ``grades.csv``.
+"""``make grade``: grade a class with nbgrader, verify every score, write feedback and ``grades.csv``.
 
-Steps, for the submissions in ``submitted/`` (or the demo class in
-``demo/submitted/`` when ``submitted/`` holds no student):
+For the submissions in ``submitted/`` (or the demo class in ``demo/submitted/``
+when ``submitted/`` holds no student):
 
 1. record the assignment in the gradebook (``nbgrader generate_assignment`` into a
-   scratch folder: ``notebooks/`` is not touched);
-2. check and copy each submission into ``.grading/submitted/`` (the originals are
-   never modified); a notebook that cannot be read scores 0 with a clear message;
-3. ``nbgrader autograde`` and ``nbgrader generate_feedback`` for each student that is
-   new or changed since the last run (by content hash; ``--force`` regrades all,
-   ``--student ID`` one student); each student is graded by its own nbgrader process,
-   so one broken submission cannot stop the others;
-4. write ``grades.csv`` and a per-student ``feedback/<student>/week08/index.html``.
+   scratch folder; ``notebooks/`` is not touched);
+2. for each student that is new or changed since the last run (content hash of the
+   submission and of the solutions and checks; ``--force`` regrades all,
+   ``--student ID`` one), in parallel (``--jobs``, default: one per core), in a
+   scratch course of its own under ``.grading/work/<student>``:
 
-Results are saved per student as soon as that student is done, so an interrupted
-run loses nothing already graded and the next run resumes.
+   - check and copy the notebooks (the originals are never modified; a notebook
+     that cannot be read scores 0 with a clear message);
+   - ``nbgrader autograde`` and ``nbgrader generate_feedback`` inside the sandbox
+     (:mod:`autograde.sandbox`: limits, no network, read-only view, grading state hidden);
+   - the independent verifier (:mod:`autograde.verify`); for every question the
+     lower of nbgrader's and the verifier's scores stands, and a disagreement
+     flags the submission for review;
+
+3. merge each finished student into the gradebook (manual grades entered in the
+   formgrader are kept), copy their ``autograded/`` and ``feedback/`` folders,
+   and save their result, so an interrupted run loses nothing already graded;
+4. write ``grades.csv`` and the class report (``class_report/index.html``).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
 import os
@@ -28,18 +36,26 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from autograde import ASSIGNMENT, COURSE_ROOT
+from nbgrader.api import Gradebook
+from tqdm import tqdm
+
+from autograde import ASSIGNMENT, COURSE_ROOT, sandbox
 from autograde.catalog import notebook_names
-from autograde.export import columns, student_scores, write_grades
-from autograde.nbgrader_cli import run_nbgrader
+from autograde.export import Column, columns, student_scores, write_grades
+from autograde.nbgrader_cli import environment
 from autograde.release import generate
 from autograde.submissions import Submission, find_students, stage
+from autograde.verify import hidden_paths
 
 #: Seconds one student's whole autograde may take before it is stopped.
 SUBMISSION_TIMEOUT = int(os.environ.get("WEEK08_SUBMISSION_TIMEOUT", "900"))
+#: Most severe first: the status column shows the first that applies.
+SEVERITY = ["flagged", "error", "timed out", "malformed", "missing notebook", "ok"]
 
 
 @dataclass
@@ -51,7 +67,13 @@ class Result:
     status: str = "ok"
     messages: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)  # final, per column name
+    flags: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+    def add_status(self, status: str) -> None:
+        if SEVERITY.index(status) < SEVERITY.index(self.status):
+            self.status = status
 
 
 @dataclass
@@ -65,12 +87,12 @@ class Paths:
         return self.root / ".grading"
 
     @property
-    def staged(self) -> Path:
-        return self.work / "submitted"
-
-    @property
     def results(self) -> Path:
         return self.work / "results"
+
+    @property
+    def template_db(self) -> Path:
+        return self.work / "template.db"
 
     @property
     def db_url(self) -> str:
@@ -80,11 +102,8 @@ class Paths:
     def grades(self) -> Path:
         return self.root / "grades.csv"
 
-    def feedback(self, student: str) -> Path:
-        return self.root / "feedback" / student / ASSIGNMENT
-
-    def autograded(self, student: str) -> Path:
-        return self.root / "autograded" / student / ASSIGNMENT
+    def scratch(self, student: str) -> Path:
+        return self.work / "work" / student
 
 
 def default_submitted(root: Path) -> Path:
@@ -93,50 +112,30 @@ def default_submitted(root: Path) -> Path:
     return submitted if find_students(submitted) else root / "demo" / "submitted"
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+def grading_key(root: Path) -> str:
+    """Hash of what grading depends on besides the submission: solutions and checks."""
+    digest = hashlib.sha256()
+    files = sorted((root / "solutions").rglob("*.ipynb")) + sorted((COURSE_ROOT / "helpers").rglob("*.py")) \
+        + sorted((COURSE_ROOT / "autograde").rglob("*.py"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def grade_student(sub: Submission, paths: Paths, notebooks: list[str]) -> Result:
-    """Autograde one student and generate their feedback; never raises for bad input."""
-    start = time.perf_counter()
-    result = Result(sub.student, sub.content_hash())
-    stage(sub, notebooks, paths.staged)
-    result.problems = dict(sub.problems)
-    result.messages = list(sub.notes)
-    if sub.problems:
-        result.status = "malformed" if any("missing" not in p for p in sub.problems.values()) else "missing notebook"
-    if sub.staged:
-        trackio_dir = Path(tempfile.mkdtemp(prefix=f"trackio-{sub.student}-", dir=paths.work))
-        env = {"WEEK08_TRACKIO_DIR": str(trackio_dir)}
-        common = [f"--student={sub.student}", "--force", "--log-level=WARN"]
-        try:
-            done = run_nbgrader(
-                ["autograde", ASSIGNMENT, *common,
-                 f"--CourseDirectory.submitted_directory={_relative(paths.staged, paths.root)}"],
-                course_root=paths.root, extra_env=env, check=False, capture=True,
-                timeout=SUBMISSION_TIMEOUT)
-            if done.returncode != 0:
-                result.status = "error"
-                result.messages.append("nbgrader could not grade this submission: "
-                                       + _last_error_line(done.stderr))
-            run_nbgrader(["generate_feedback", ASSIGNMENT, *common], course_root=paths.root,
-                         check=False, capture=True, timeout=300)
-        except subprocess.TimeoutExpired:
-            result.status = "timed out"
-            result.messages.append(f"grading stopped after {SUBMISSION_TIMEOUT} s for the whole submission.")
-        finally:
-            shutil.rmtree(trackio_dir, ignore_errors=True)
-        timed_out = _timed_out_notebooks(paths.autograded(sub.student))
-        if timed_out and result.status == "ok":
-            result.status = "timed out"
-        for name in timed_out:
-            result.messages.append(f"{name}: a cell ran longer than the per-cell limit and was stopped.")
-    result.seconds = round(time.perf_counter() - start, 2)
-    return result
+# -- one student, in a worker thread -------------------------------------------------------
+
+
+def _nbgrader(args: list[str], scratch: Path, jail: sandbox.Jail, name: str, timeout: float):
+    env = environment({
+        "HOME": str(scratch / "home"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+        "IPYTHONDIR": str(scratch / "ipython"), "MPLCONFIGDIR": str(scratch / "mpl"),
+        "TMPDIR": str(scratch / "tmp"), "WEEK08_TRACKIO_DIR": str(scratch / "trackio"),
+    })
+    for folder in ("home", "runtime", "ipython", "mpl", "tmp", "trackio"):
+        (scratch / folder).mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={scratch}", "--log-level=WARN"]
+    return sandbox.run(command, name=name, jail=jail, timeout=timeout, cwd=scratch, env=env)
 
 
 def _last_error_line(stderr: str) -> str:
@@ -154,21 +153,130 @@ def _timed_out_notebooks(folder: Path) -> list[str]:
     return names
 
 
-def write_index(result: Result, paths: Paths, cols: list, scores: dict[str, float]) -> None:
+def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted: Path) -> Result:
+    """Autograde, feedback and verify one student in a scratch course; never raises for bad input."""
+    start = time.perf_counter()
+    result = Result(sub.student, sub.content_hash())
+    scratch = paths.scratch(sub.student)
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    shutil.copyfile(paths.root / "nbgrader_config.py", scratch / "nbgrader_config.py")
+    shutil.copyfile(paths.template_db, scratch / "gradebook.db")
+    stage(sub, notebooks, scratch / "submitted")
+    result.problems = dict(sub.problems)
+    result.messages = list(sub.notes)
+    for problem in sub.problems.values():
+        result.add_status("missing notebook" if "missing" in problem else "malformed")
+    if not sub.staged:
+        result.seconds = round(time.perf_counter() - start, 2)
+        return result
+    hidden = [p for p in hidden_paths(paths.root) if p.name != "solutions"] + [submitted]
+    jail = sandbox.Jail(writable=scratch, hidden=hidden)
+    common = [f"--student={sub.student}", "--force"]
+    try:
+        done = _nbgrader(["autograde", ASSIGNMENT, *common], scratch, jail, f"{sub.student}-autograde",
+                         SUBMISSION_TIMEOUT)
+        if done.returncode != 0:
+            result.add_status("error")
+            result.messages.append("nbgrader could not grade this submission: " + _last_error_line(done.stderr))
+        _nbgrader(["generate_feedback", ASSIGNMENT, *common], scratch, jail, f"{sub.student}-feedback", 300)
+    except subprocess.TimeoutExpired:
+        result.add_status("timed out")
+        result.messages.append(f"grading stopped after {SUBMISSION_TIMEOUT} s for the whole submission.")
+    for name in _timed_out_notebooks(scratch / "autograded" / sub.student / ASSIGNMENT):
+        result.add_status("timed out")
+        result.messages.append(f"{name}: a cell ran longer than the per-cell limit and was stopped.")
+    nbgrader_scores = student_scores(f"sqlite:///{scratch / 'gradebook.db'}", sub.student)
+    verdicts = _verify(scratch, sub.student, paths)
+    result.scores, result.flags = _combine(nbgrader_scores, verdicts, sub.staged)
+    if result.flags:
+        result.add_status("flagged")
+        result.messages += result.flags
+    result.seconds = round(time.perf_counter() - start, 2)
+    return result
+
+
+def _verify(scratch: Path, student: str, paths: Paths) -> dict[str, dict] | None:
+    """Run the independent verifier; ``{notebook:grade_id: verdict}``, or None if it failed."""
+    out = scratch / "verdicts.json"
+    folder = scratch / "submitted" / student / ASSIGNMENT
+    command = [sys.executable, "-m", "autograde.verify", str(folder), str(out),
+               "--course-root", str(paths.root), "--scratch", str(scratch / "verify")]
+    try:
+        subprocess.run(command, env=environment({"WEEK08_TRACKIO_DIR": str(scratch / "trackio-verify")}),
+                       capture_output=True, text=True, timeout=SUBMISSION_TIMEOUT, check=False)
+        return {f"{v['notebook']}:{v['grade_id']}": v for v in json.loads(out.read_text())}
+    except (subprocess.TimeoutExpired, OSError, ValueError):
+        return None
+
+
+def _combine(nbgrader: dict[str, float], verdicts: dict[str, dict] | None,
+             staged: list[str]) -> tuple[dict[str, float], list[str]]:
+    """Per question, the lower of the two scores; messages for every disagreement."""
+    final: dict[str, float] = {}
+    flags: list[str] = []
+    if verdicts is None:
+        return dict(nbgrader), ["the independent verifier could not run: scores are nbgrader's alone."]
+    for key, verdict in sorted(verdicts.items()):
+        notebook = key.split(":", 1)[0]
+        if notebook not in staged:
+            continue
+        ours = verdict["points"] if verdict["passed"] else 0.0
+        theirs = nbgrader.get(key, 0.0)
+        final[key] = min(ours, theirs)
+        if ours != theirs:
+            why = verdict["message"] or "passed"
+            flags.append(f"{key}: nbgrader gave {theirs:g}, the independent check gave {ours:g} ({why}); "
+                         f"the lower score stands.")
+        elif verdict.get("tampered"):
+            flags.append(f"{key}: {verdict['message']}")
+    return final, flags
+
+
+# -- merging, in the main thread ----------------------------------------------------------
+
+
+def record_in_gradebook(db_url: str, result: Result, flagged: set[str]) -> None:
+    """Write the final scores into the course gradebook; manual grades are left as they are."""
+    with warnings.catch_warnings(), Gradebook(db_url) as gb:
+        warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy autoflush warnings
+        gb.update_or_create_student(result.student)
+        submission = gb.update_or_create_submission(ASSIGNMENT, result.student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = result.scores.get(f"{notebook.name}:{grade.name}", 0.0)
+            notebook.flagged = notebook.name in flagged
+        gb.db.commit()
+
+
+def merge(result: Result, paths: Paths) -> None:
+    """Bring one finished student into the course: gradebook, autograded/, feedback/, result file."""
+    flagged = {flag.split(":", 1)[0] for flag in result.flags}
+    record_in_gradebook(paths.db_url, result, flagged)
+    scratch = paths.scratch(result.student)
+    for folder in ("autograded", "feedback"):
+        source = scratch / folder / result.student
+        target = paths.root / folder / result.student
+        shutil.rmtree(target, ignore_errors=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+    save_result(result, paths)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[str, float]) -> None:
     """Write ``feedback/<student>/week08/index.html``: every question, score and message."""
-    folder = paths.feedback(result.student)
+    folder = paths.root / "feedback" / result.student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
     for col in cols:
+        got = f"{scores.get(col.name, 0):g} / {col.max_points:g}"
         if col.grade_id is None:
-            link = f"{col.notebook}.html"
             problem = result.problems.get(col.notebook)
-            status = html.escape(problem) if problem else f'<a href="{link}">feedback</a>'
-            rows.append(f"<tr class='nb'><th>{html.escape(col.notebook)}</th>"
-                        f"<th>{scores.get(col.name, 0):g} / {col.max_points:g}</th><th>{status}</th></tr>")
+            status = html.escape(problem) if problem else f'<a href="{col.notebook}.html">feedback</a>'
+            rows.append(f"<tr class='nb'><th>{html.escape(col.notebook)}</th><th>{got}</th><th>{status}</th></tr>")
         else:
-            rows.append(f"<tr><td>&nbsp;&nbsp;{html.escape(col.grade_id)}</td>"
-                        f"<td>{scores.get(col.name, 0):g} / {col.max_points:g}</td><td></td></tr>")
+            rows.append(f"<tr><td>&nbsp;&nbsp;{html.escape(col.grade_id)}</td><td>{got}</td><td></td></tr>")
     total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
     maximum = sum(c.max_points for c in cols if c.grade_id is None)
     notes = "".join(f"<li>{html.escape(m)}</li>" for m in result.messages)
@@ -192,8 +300,11 @@ def load_results(paths: Paths) -> dict[str, Result]:
     """Saved per-student results of earlier runs."""
     out = {}
     for path in sorted(paths.results.glob("*.json")):
-        data = json.loads(path.read_text())
-        out[data["student"]] = Result(**data)
+        try:
+            data = json.loads(path.read_text())
+            out[data["student"]] = Result(**data)
+        except (ValueError, KeyError, TypeError):
+            continue  # a damaged result file: that student is graded again
     return out
 
 
@@ -205,57 +316,95 @@ def save_result(result: Result, paths: Paths) -> None:
     tmp.replace(paths.results / f"{result.student}.json")
 
 
+# -- the whole class ----------------------------------------------------------------------
+
+
+def prepare(paths: Paths) -> None:
+    """Record the assignment in the course gradebook and make an empty template gradebook."""
+    paths.work.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="release-", dir=paths.work) as scratch:
+        generate(Path(scratch) / "course", course_root=paths.root)
+        paths.template_db.unlink(missing_ok=True)
+        generate(Path(scratch) / "template", course_root=paths.root, db_url=f"sqlite:///{paths.template_db}")
+
+
 def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None = None,
-                force: bool = False) -> Path:
+                force: bool = False, jobs: int | None = None) -> Path:
     """Grade every (new or changed) submission under ``submitted``; return ``grades.csv``'s path."""
     paths = Paths(root)
-    paths.work.mkdir(exist_ok=True)
+    fresh_gradebook = not (root / "gradebook.db").exists()
+    prepare(paths)
     notebooks = notebook_names(root)
-    with tempfile.TemporaryDirectory(prefix="release-", dir=paths.work) as scratch:
-        generate(Path(scratch), course_root=root)
     students = find_students(submitted)
-    if student:
-        if student not in students:
-            raise SystemExit(f"no submission for {student!r} under {submitted}")
-        todo = [student]
-    else:
-        todo = students
-    previous = load_results(paths)
-    cols = columns(paths.db_url)
-    print(f"grading {submitted} ({len(students)} students) with notebooks: {', '.join(notebooks)}")
-    for position, name in enumerate(todo, 1):
+    if student and student not in students:
+        raise SystemExit(f"no submission for {student!r} under {submitted}")
+    key = grading_key(root)
+    previous = {} if fresh_gradebook else load_results(paths)
+    todo = []
+    for name in ([student] if student else students):
         sub = Submission(name, submitted / name / ASSIGNMENT)
         old = previous.get(name)
-        if old and not force and not student and old.content_hash == sub.content_hash():
-            print(f"[{position}/{len(todo)}] {name}: unchanged, kept earlier result")
+        content = f"{key}:{sub.content_hash()}"
+        if old and not force and not student and old.content_hash == content:
             continue
-        result = grade_student(sub, paths, notebooks)
-        save_result(result, paths)
-        previous[name] = result
-        scores = student_scores(paths.db_url, name)
-        write_index(result, paths, cols, scores)
-        total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
-        print(f"[{position}/{len(todo)}] {name}: {total:g} points, {result.status} ({result.seconds:.1f} s)")
+        todo.append(sub)
+    ok, isolation = sandbox.status()
+    print(f"grading {len(todo)} of {len(students)} students in {submitted} "
+          f"({len(students) - len(todo)} unchanged); {isolation}")
+    cols = columns(paths.db_url)
+    jobs = jobs or int(os.environ.get("WEEK08_JOBS", os.cpu_count() or 1))
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    running: dict[Future, Submission] = {pool.submit(grade_student, sub, paths, notebooks, submitted): sub
+                                         for sub in todo}
+    try:
+        with tqdm(total=len(todo), unit="student", desc="grading", dynamic_ncols=True) as bar:
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    sub = running.pop(future)
+                    result = future.result()
+                    result.content_hash = f"{key}:{result.content_hash}"
+                    merge(result, paths)
+                    previous[sub.student] = result
+                    scores = student_scores(paths.db_url, sub.student)
+                    write_index(result, paths, cols, scores)
+                    total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
+                    bar.write(f"{sub.student}: {total:g} points, {result.status} ({result.seconds:.0f} s)")
+                    bar.update(1)
+    except BaseException:
+        for future in running:
+            future.cancel()
+        sandbox.kill_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     graded = {name: previous[name] for name in students if name in previous}
-    write_grades(paths.grades, cols,
-                 {name: student_scores(paths.db_url, name) for name in graded},
+    write_grades(paths.grades, cols, {name: student_scores(paths.db_url, name) for name in graded},
                  {name: r.status for name, r in graded.items()})
-    print(f"wrote {_relative(paths.grades, root)} and feedback/ for {len(graded)} students")
+    from autograde.report import write_report
+
+    write_report(root / "class_report", cols, graded, paths.grades)
+    print(f"wrote grades.csv, feedback/ and class_report/ for {len(graded)} students")
     return paths.grades
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Grade a class: nbgrader autograde, feedback, grades.csv.")
+    parser = argparse.ArgumentParser(description="Grade a class: nbgrader autograde, verification, feedback, grades.csv.")
     parser.add_argument("--submitted", type=Path, default=None,
                         help="folder of <student>/week08/ submissions (default: submitted/, "
                              "or demo/submitted/ when submitted/ is empty)")
     parser.add_argument("--student", help="regrade only this student")
     parser.add_argument("--force", action="store_true", help="regrade everyone, changed or not")
+    parser.add_argument("--jobs", type=int, default=None, help="students graded at once (default: one per core)")
     parser.add_argument("--root", type=Path, default=COURSE_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
     submitted = (args.submitted or default_submitted(root)).resolve()
-    grade_class(submitted, root=root, student=args.student, force=args.force)
+    try:
+        grade_class(submitted, root=root, student=args.student, force=args.force, jobs=args.jobs)
+    except KeyboardInterrupt:
+        print("\ninterrupted: students already graded are saved; `make grade` resumes.", file=sys.stderr)
+        return 130
     return 0
 
 

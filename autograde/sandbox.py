@@ -37,6 +37,8 @@ MEMORY_MB = int(os.environ.get("WEEK08_MEMORY_MB", "6144"))
 MAX_PROCESSES = int(os.environ.get("WEEK08_MAX_PROCESSES", "128"))
 MAX_FILE_MB = 1024
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
+#: Sandboxed processes still running (killed by :func:`kill_all` on Ctrl-C).
+LIVE: set[subprocess.Popen] = set()
 
 
 @dataclass
@@ -81,7 +83,10 @@ def _jail_script(jail: Jail) -> str:
     # Keep a handle on the writable folder, hide what must be hidden (which may cover
     # the folder's own parent), then mount the folder back through the handle.
     lines = ["set -e", f"exec 9<{writable}", "mount --make-rprivate /"]
-    for path in map(Path, jail.hidden):
+    hidden = [Path(p).resolve() for p in jail.hidden]
+    # A path inside another hidden folder is already hidden (and no longer exists to mount on).
+    hidden = sorted({p for p in hidden if not any(o != p and o in p.parents for o in hidden)})
+    for path in hidden:
         if path.is_dir():
             lines.append(f"mount -t tmpfs -o size=64k,mode=0755 week08-hidden {q(str(path))}")
         elif path.is_file():
@@ -150,6 +155,7 @@ def popen(command: Sequence[str], *, name: str, jail: Jail | None, limits: Limit
     group = _cgroup(name, limits)
     process = subprocess.Popen(argv, preexec_fn=_preexec(limits, group), **kwargs)  # noqa: PLW1509
     process.week08_cgroup = group  # type: ignore[attr-defined]
+    LIVE.add(process)
     return process
 
 
@@ -179,12 +185,19 @@ def kill_tree(process: subprocess.Popen) -> None:
 def release(process: subprocess.Popen) -> None:
     """Kill leftovers (e.g. a kernel's children) and remove the process's cgroup."""
     kill_tree(process)
+    LIVE.discard(process)
     group = getattr(process, "week08_cgroup", None)
     if group is not None:
         try:
             group.rmdir()
         except OSError:
             pass
+
+
+def kill_all() -> None:
+    """Kill every sandboxed process still running (an interrupted grading run)."""
+    for process in list(LIVE):
+        release(process)
 
 
 def run(command: Sequence[str], *, name: str, jail: Jail | None, timeout: float,

@@ -12,6 +12,8 @@ gives each notebook the same four things:
   when ``WEEK08_FAST=1`` is set.
 """
 
+from threadpoolctl import threadpool_limits
+
 from helpers.budget import FAST, budget, fast_mode
 from helpers.data import DATA_DIR, REPO_ROOT, dataset_path, list_datasets, load_dataset
 from helpers.plotting import PALETTE, use_style
@@ -43,5 +45,8 @@ def setup(seed: int = 42) -> None:
     """
     use_style()
     seed_everything(seed)
+    # The labs' data are small: multi-threaded BLAS only adds overhead on small
+    # matrices (a GP posterior is about 8x slower with it on 2 cores).
+    threadpool_limits(limits=1, user_api="blas")
     mode = "fast (small budgets)" if fast_mode() else "full"
     print(f"helpers ready: {mode} mode, seed {seed}, data from {DATA_DIR}")

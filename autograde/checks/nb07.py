@@ -35,36 +35,6 @@ def _scaled_noise(seed: int = 11, n: int = 48, p: int = 400) -> tuple[np.ndarray
     return X * 10.0 ** rng.uniform(-2, 2, p) + rng.normal(0, 5, p), y
 
 
-class FixedFolds:
-    """A CV splitter over given ``(train, test)`` index pairs; rows in neither are never used."""
-
-    def __init__(self, folds: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        self.folds = folds
-
-    def split(self, X=None, y=None, groups=None):
-        yield from self.folds
-
-    def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        return len(self.folds)
-
-
-def trap_data(seed: int = 3, n: int = 60, m: int = 8, p: int = 200):
-    """Weakly informative data plus ``m`` extreme "trap" rows that no fold ever uses.
-
-    Returns ``X, y, folds`` where ``folds`` splits only the first ``n`` rows (a
-    :class:`FixedFolds`, usable like any scikit-learn splitter). A pipeline refitted inside the folds never sees the trap rows;
-    a scaler or selector fitted on all rows is dominated by them.
-    """
-    rng = np.random.default_rng(seed)
-    y = np.concatenate([rng.permutation(np.repeat([0, 1], n // 2)), np.repeat([0, 1], m // 2)])
-    X = rng.normal(size=(n + m, p))
-    X[:n, :5] += 1.0 * y[:n, None]
-    X[n:] = rng.normal(size=(m, p)) * 1000 + 300
-    X[n:, 5:15] += 3000 * y[n:, None]
-    folds = list(StratifiedKFold(4, shuffle=True, random_state=seed).split(X[:n], y[:n]))
-    return X, y, FixedFolds(folds)
-
-
 @check
 @public.one_blas_thread
 def check_selection_pipeline(selection_pipeline: Callable) -> None:
@@ -76,7 +46,7 @@ def check_selection_pipeline(selection_pipeline: Callable) -> None:
 @public.one_blas_thread
 def check_leaky_cv_scores(leaky_cv_scores: Callable) -> None:
     X, y = _scaled_noise()
-    Xt, yt, folds = trap_data()
+    Xt, yt, folds = public.trap_data()
     cases = [
         ("noise on very different scales, k=10, 4 folds",
          (X, y, 10, StratifiedKFold(4, shuffle=True, random_state=7)), True),
@@ -90,7 +60,7 @@ def check_leaky_cv_scores(leaky_cv_scores: Callable) -> None:
 @public.one_blas_thread
 def check_honest_cv_scores(honest_cv_scores: Callable) -> None:
     X, y = _scaled_noise(seed=21)
-    Xt, yt, folds = trap_data(seed=5)
+    Xt, yt, folds = public.trap_data(seed=5)
     cases = [
         ("noise on very different scales, k=10, 4 folds",
          (X, y, 10, StratifiedKFold(4, shuffle=True, random_state=7)), True),
