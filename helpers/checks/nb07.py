@@ -77,6 +77,40 @@ def noise_data(n: int = 60, p: int = 500, seed: int = 0) -> tuple[np.ndarray, np
     return X, y
 
 
+class FixedFolds:
+    """A CV splitter over given ``(train, test)`` index pairs; rows in neither are never used."""
+
+    def __init__(self, folds: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        self.folds = folds
+
+    def split(self, X: Any = None, y: Any = None, groups: Any = None):
+        """Yield the given ``(train, test)`` pairs."""
+        yield from self.folds
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        """The number of folds."""
+        return len(self.folds)
+
+
+def trap_data(seed: int = 3, n: int = 60, m: int = 8,
+              p: int = 200) -> tuple[np.ndarray, np.ndarray, FixedFolds]:
+    """Weakly informative data plus ``m`` extreme "trap" rows that no fold ever uses.
+
+    Returns ``X, y, folds`` where ``folds`` splits only the first ``n`` rows (a
+    :class:`FixedFolds`, usable like any scikit-learn splitter). A pipeline refitted inside
+    the folds never sees the trap rows; a scaler or selector fitted on all rows is
+    dominated by them, so its fold scores differ.
+    """
+    rng = np.random.default_rng(seed)
+    y = np.concatenate([rng.permutation(np.repeat([0, 1], n // 2)), np.repeat([0, 1], m // 2)])
+    X = rng.normal(size=(n + m, p))
+    X[:n, :5] += 1.0 * y[:n, None]
+    X[n:] = rng.normal(size=(m, p)) * 1000 + 300
+    X[n:, 5:15] += 3000 * y[n:, None]
+    folds = list(StratifiedKFold(4, shuffle=True, random_state=seed).split(X[:n], y[:n]))
+    return X, y, FixedFolds(folds)
+
+
 def _n_splits(cv: Any) -> int:
     return cv.get_n_splits() if hasattr(cv, "get_n_splits") else len(cv)
 
@@ -165,6 +199,12 @@ def public_leakage_cases() -> list[Case]:
     return [("noise, 60 x 500, k=20, 5 folds", (X, y, 20, cv), True)]
 
 
+def public_honest_cases() -> list[Case]:
+    Xt, yt, folds = trap_data(seed=1)
+    label = "data with extreme rows outside every fold (only a step fitted outside the pipeline sees them), k=8"
+    return [*public_leakage_cases(), (label, (Xt, yt, 8, folds), False)]
+
+
 @check
 @one_blas_thread
 def check_leaky_cv_scores(leaky_cv_scores: Callable, cases: Sequence[Case] | None = None,
@@ -190,7 +230,7 @@ def check_honest_cv_scores(honest_cv_scores: Callable, cases: Sequence[Case] | N
 
     The third item of a case is True when the data are pure noise and the score must be near chance.
     """
-    for label, args, noise in cases or public_leakage_cases():
+    for label, args, noise in cases or public_honest_cases():
         X, y, k, cv = args
         got = _fold_scores(honest_cv_scores(X.copy(), y.copy(), k, cv), cv, "honest_cv_scores")
         if noise:
