@@ -79,6 +79,22 @@ def read_problem(path: Path) -> str | None:
     return None
 
 
+def _drop_duplicate_grade_ids(nb: nbformat.NotebookNode) -> list[str]:
+    """Strip the nbgrader metadata of every repeated ``grade_id`` after its first cell."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id is None:
+            continue
+        if grade_id in seen:
+            del cell.metadata["nbgrader"]
+            if grade_id not in repeated:
+                repeated.append(grade_id)
+        seen.add(grade_id)
+    return repeated
+
+
 def stage(submission: Submission, notebooks: list[str], scratch: Path) -> None:
     """Copy the gradable notebooks of a submission into ``scratch/<student>/<assignment>``.
 
@@ -93,8 +109,14 @@ def stage(submission: Submission, notebooks: list[str], scratch: Path) -> None:
     present = {p.stem: p for p in submission.folder.glob("*.ipynb")} if submission.folder.is_dir() else {}
     if not submission.folder.is_dir():
         submission.notes.append(f"no {ASSIGNMENT}/ folder in the submission.")
+    extras = sorted(set(present) - expected)
     for name in notebooks:
         path = present.get(name)
+        renamed = [e for e in extras if e.startswith(name[:3])] if path is None else []
+        if len(renamed) == 1:  # "01_tiny (1).ipynb": an LMS or a browser renamed it
+            path = present[renamed[0]]
+            extras.remove(renamed[0])
+            submission.notes.append(f"{renamed[0]}.ipynb was graded as {name}.ipynb (it looks renamed).")
         if path is None:
             submission.problems[name] = f"{name}.ipynb is missing from the submission."
             continue
@@ -103,11 +125,16 @@ def stage(submission: Submission, notebooks: list[str], scratch: Path) -> None:
             submission.problems[name] = problem
             continue
         nb = nbformat.read(path, as_version=4)
+        duplicates = _drop_duplicate_grade_ids(nb)
+        if duplicates:
+            submission.notes.append(
+                f"{name}.ipynb: {', '.join(duplicates)} appeared more than once (copied cells); "
+                "the first copy was graded and the others kept as ordinary cells.")
         if json.loads(path.read_bytes()).get("nbformat", 4) < 4:
             submission.notes.append(f"{name}.ipynb was in the old notebook format 3 and was upgraded.")
         nbformat.write(nb, target / f"{name}.ipynb")
         submission.staged.append(name)
-    for extra in sorted(set(present) - expected):
+    for extra in extras:
         submission.notes.append(f"{extra}.ipynb is not part of the assignment and was not graded.")
     timestamp = submission.folder / "timestamp.txt"
     if timestamp.is_file():
