@@ -11,7 +11,7 @@ STUDENT ?=
 FORCE   ?=
 SUBMITTED ?=
 
-.PHONY: setup lab release grade test lint bench clean check dashboard
+.PHONY: setup lab release grade test lint bench bench-grade clean check dashboard student-bundle browser
 
 setup: $(STAMP)
 
@@ -36,15 +36,31 @@ grade: setup  ## grade submitted/ (or the demo class when submitted/ is empty)
 check: setup  ## run the public checks over notebooks/ (never writes into them)
 	$(PY) -m helpers.check_notebooks notebooks/week08
 
-test: setup  ## the whole test suite
-	$(BIN)/ruff check helpers autograde tests bench
+test: setup browser  ## ruff and the whole test suite
+	$(BIN)/ruff check helpers autograde tests bench demo
 	$(BIN)/pytest -q
 
+# Debian's chromium for the browser tests (dashboard, JupyterLab); installed when missing
+# and we may (root with apt). Without it those tests are skipped with a reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) ; } || \
+	  echo "chromium not installed: browser tests will be skipped"
+
 lint: setup
-	$(BIN)/ruff check helpers autograde tests bench
+	$(BIN)/ruff check helpers autograde tests bench demo
 
 bench: setup  ## time every solution notebook (full and autograde mode), medians
 	$(PY) -m bench.notebooks
+
+bench-grade: setup  ## grading speed: ours vs sequential nbgrader autograde, and overhead vs nbclient
+	$(PY) -m bench.grading
+
+dashboard: setup  ## trackio's dashboard for the course project on 127.0.0.1
+	$(PY) -m helpers.dashboard
+
+student-bundle: setup  ## dist/week08-student.zip: what students receive
+	$(PY) -m autograde.bundle
 
 clean:
 	rm -rf autograded feedback gradebook.db grades.csv class_report .grading source_with_tests bench/results test-output dist .pytest_cache

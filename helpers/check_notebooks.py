@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,13 +28,18 @@ from helpers.notebook_code import is_test_cell, load_definitions
 NOTEBOOK_TIMEOUT = 300
 
 
+#: nbgrader's markers around the hidden part of a test cell (only solutions have one).
+_HIDDEN_BEGIN = re.compile(r"#+\s*BEGIN\s+HIDDEN\s+TESTS")
+_HIDDEN_END = re.compile(r"#+\s*END\s+HIDDEN\s+TESTS")
+
+
 def public_part(source: str) -> str:
     """A test cell's source without its hidden-test region."""
     kept, hiding = [], False
     for line in source.splitlines():
-        if "BEGIN HIDDEN TESTS" in line:
+        if _HIDDEN_BEGIN.search(line):
             hiding = True
-        elif "END HIDDEN TESTS" in line:
+        elif _HIDDEN_END.search(line):
             hiding = False
         elif not hiding:
             kept.append(line)

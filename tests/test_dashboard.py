@@ -25,21 +25,13 @@ from pathlib import Path
 import pytest
 
 from helpers.data import REPO_ROOT
+from tests.browser import CHROMIUM, FLAGS, free_port, needs_chromium, stop, wait_until_served
 
-CHROMIUM = Path("/usr/bin/chromium")
-#: Headless flags verified on these machines (shared/STACK-NOTES.md); --user-data-dir is added per test.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
 PROJECT = "cs203-week08-lab"
 RUNS = ["LogisticRegression", "RandomForest", "rf-n-estimators-sweep"]
 SCREENSHOT = REPO_ROOT / "test-output" / "nb04_dashboard.png"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)"),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 LOG_RUNS = """
 import helpers.tracking
@@ -58,27 +50,6 @@ trackio.finish()
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_served(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            output = server.stdout.read() if server.stdout else ""
-            pytest.fail(f"the dashboard exited with status {server.returncode}:\n{output}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"the dashboard did not answer on {url} within {timeout:.0f} s")
-
-
 def test_dashboard_shows_the_logged_runs(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
     home, store = tmp_path / "home", tmp_path / "store"
@@ -89,13 +60,13 @@ def test_dashboard_shows_the_logged_runs(tmp_path):
                             env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert logged.returncode == 0, logged.stdout + logged.stderr
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/?project={PROJECT}"
     server = subprocess.Popen([sys.executable, "-m", "helpers.dashboard", "--port", str(port)],
                               env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
-        _wait_until_served(f"http://127.0.0.1:{port}/", server)
+        wait_until_served(f"http://127.0.0.1:{port}/", server)
         with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_api.sync_playwright() as p:
             browser = p.chromium.launch_persistent_context(
                 profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS,
@@ -118,14 +89,7 @@ def test_dashboard_shows_the_logged_runs(tmp_path):
             finally:
                 browser.close()
     finally:
-        server.terminate()  # stop the server we started, by its process id
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
-        if server.stdout:
-            server.stdout.close()
+        stop(server)
     for name in RUNS:
         assert name in body
     assert '"max_depth": 10' in body

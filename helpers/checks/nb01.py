@@ -66,8 +66,8 @@ def poly_mse_oracle(x, y, degrees, cv) -> np.ndarray:
 
     scores = []
     for degree in degrees:
-        model = make_pipeline(PolynomialFeatures(degree, include_bias=False), LinearRegression())
-        scores.append(-cross_val_score(model, np.reshape(x, (-1, 1)), y, cv=cv,
+        pipe = make_pipeline(PolynomialFeatures(degree, include_bias=False), LinearRegression())
+        scores.append(-cross_val_score(pipe, np.reshape(x, (-1, 1)), y, cv=cv,
                                        scoring="neg_mean_squared_error").mean())
     return np.array(scores)
 
