@@ -531,8 +531,8 @@ def check_search_2d(search_2d: Callable, cases: Sequence[Case] | None = None,
             expect_close(gold, f(points), f"{name} gold must be f(points) ({label})")
             found[name] = (points, gold)
         k = int(round(np.sqrt(budget)))
-        axis = np.linspace(0, 6, k)
-        want_grid = np.array(list(itertools.product(axis, axis)))
+        ticks = np.linspace(0.0, 6.0, num=k)
+        want_grid = np.array([(a, b) for a in ticks for b in ticks])
         expect_close(np.array(sorted(map(tuple, found["grid"][0]))), np.array(sorted(map(tuple, want_grid))),
                      f"the grid points: a {k} x {k} grid of np.linspace(0, 6, {k}) ({label})")
         want_random = np.random.default_rng(seed).uniform(0, 6, size=(budget, 2))
@@ -556,31 +556,36 @@ def check_search_2d(search_2d: Callable, cases: Sequence[Case] | None = None,
 
 # -- 6. Optuna's words -----------------------------------------------------------------------------
 
-#: The lecture's table "Optuna: The Concept", plus sampler and pruner.
-OPTUNA_CONCEPTS = {
-    "one drill location": "trial",
-    "how much gold a drill finds": "objective",
-    "the map of all drills so far": "study",
-    "the richest spot found": "best_params",
-    "the rule that picks the next drill": "sampler",
-    "giving up on a hole that is clearly barren": "pruner",
-}
+#: The notebook's given lists (cell ``words-given``): the phrases, and the words in shuffled order.
+GOLD_MINING = ["one drill location", "how much gold a drill finds", "the map of all drills so far",
+               "the richest spot found", "the rule that picks the next drill",
+               "giving up on a hole that is clearly barren"]
+OPTUNA_WORDS = ["study", "pruner", "best_params", "trial", "sampler", "objective"]
 
 
 @check
 @quietly
 def check_optuna_words(optuna_words: Callable, oracle: Callable | None = None) -> None:
-    """``optuna_words()`` maps each gold-mining phrase to its Optuna word."""
+    """``optuna_words()`` maps each gold-mining phrase to its Optuna word.
+
+    Publicly only the form is checked (every phrase once, every word once, not
+    simply the lists' order); which word belongs to which phrase is checked by
+    the hidden check, whose ``oracle`` is the reference solution.
+    """
     words = optuna_words()
     expect(isinstance(words, dict), "optuna_words must return a dict {gold-mining phrase: Optuna word}.")
-    expect_equal(sorted(words), sorted(OPTUNA_CONCEPTS), "the gold-mining phrases (keys; copy GOLD_MINING)")
-    expect_equal(sorted(map(str, words.values())), sorted(OPTUNA_CONCEPTS.values()),
+    expect_equal(sorted(map(str, words)), sorted(GOLD_MINING), "the gold-mining phrases (keys; copy GOLD_MINING)")
+    expect(all(isinstance(word, str) for word in words.values()), "every Optuna word must be a string.")
+    expect_equal(sorted(words.values()), sorted(OPTUNA_WORDS),
                  "the Optuna words (values; each word of OPTUNA_WORDS once)")
-    for phrase, word in OPTUNA_CONCEPTS.items():
-        expect(words[phrase] == word,
-               f"{phrase!r} is not {words[phrase]!r}: reread the lecture slide 'Optuna: The Concept'.")
+    expect(words != dict(zip(GOLD_MINING, OPTUNA_WORDS)),
+           "you paired the two lists in their given order, but OPTUNA_WORDS is shuffled: match each phrase to "
+           "its word with the lecture slide 'Optuna: The Concept'.")
     if oracle is not None:
-        expect_equal(words, oracle(), "the words against the reference")
+        want = oracle()
+        for phrase in GOLD_MINING:
+            expect(words[phrase] == want[phrase],
+                   f"{phrase!r} is not {words[phrase]!r}: reread the lecture slide 'Optuna: The Concept'.")
 
 
 # -- 7. an Optuna objective and study --------------------------------------------------------------
@@ -704,8 +709,9 @@ def public_sgd_cases() -> list[Case]:
 def run_pruned_study(objective: Callable, data: tuple, n_epochs: int, n_trials: int,
                      seed: int) -> optuna.Study:
     """A seeded TPE study with a MedianPruner over ``objective(trial, *data, n_epochs)``."""
-    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed),
-                                pruner=optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1))
+    tpe = optuna.samplers.TPESampler(seed=seed)
+    median = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1)
+    study = optuna.create_study(sampler=tpe, pruner=median, direction=optuna.study.StudyDirection.MAXIMIZE)
     study.optimize(lambda trial: objective(trial, *data, n_epochs), n_trials=n_trials)
     return study
 
@@ -831,13 +837,13 @@ def check_compare_searches(compare_searches: Callable, cases: Sequence[Case] | N
         expect(isinstance(studies, dict), "studies must be a dict {strategy: study}.")
         expect_equal(sorted(studies), ["grid", "optuna", "random"], "the strategies of studies (keys)")
         budget = int(np.prod([len(values) for values in grid.values()]))
-        samplers = {"grid": optuna.samplers.GridSampler, "random": optuna.samplers.RandomSampler,
-                    "optuna": optuna.samplers.TPESampler}
-        for name, sampler in samplers.items():
-            study = studies[name]
+        sampler_classes = {"grid": optuna.samplers.GridSampler, "random": optuna.samplers.RandomSampler,
+                           "optuna": optuna.samplers.TPESampler}
+        for name in sampler_classes:
+            study, wanted = studies[name], sampler_classes[name]
             expect(isinstance(study, optuna.Study), f"studies[{name!r}] must be an optuna.Study.")
-            expect(isinstance(study.sampler, sampler),
-                   f"the {name} study needs a {sampler.__name__}, got {type(study.sampler).__name__}.")
+            expect(isinstance(study.sampler, wanted),
+                   f"the {name} study needs a {wanted.__name__}, got {type(study.sampler).__name__}.")
             expect(study.direction == optuna.study.StudyDirection.MAXIMIZE, f"the {name} study must maximise.")
             expect_equal(len(study.trials), budget, f"trials of the {name} study: the grid's size ({label})")
             expect_equal(table.loc[name, "evaluations"], budget, f"evaluations of {name} ({label})")
@@ -855,6 +861,6 @@ def check_compare_searches(compare_searches: Callable, cases: Sequence[Case] | N
                 want_table, want_studies = oracle(objective, grid, seed)
             expect_close(table["best_score"].to_numpy(dtype=float), want_table["best_score"].to_numpy(dtype=float),
                          f"best scores against the reference ({label})")
-            for name in samplers:
+            for name in sampler_classes:
                 expect(_trial_params(studies[name]) == _trial_params(want_studies[name]),
                        f"the {name} study's trials differ from the reference's with the same seed ({label}).")
