@@ -94,7 +94,7 @@ def check_tune_pipeline(tune_pipeline: Callable) -> None:
               (X, y, np.array([1e-4, 1e-2, 1.0]), KFold(3, shuffle=True, random_state=3)), None),
              ("breast cancer (200 rows), C in [10, 0.001] (unsorted), 3 folds",
               (X, y, [10.0, 0.001], StratifiedKFold(3, shuffle=True, random_state=8)), None)]
-    public.check_tune_pipeline(tune_pipeline, cases=cases)
+    public.check_tune_pipeline(tune_pipeline, cases=cases, oracle=ref().tune_pipeline)
     label, args, _ = cases[0]
     expect_close(tune_pipeline(*args).best_score_, ref().tune_pipeline(*args).best_score_,
                  f"best CV accuracy against the reference ({label})")
@@ -164,7 +164,7 @@ def check_retrain_and_test(retrain_and_test: Callable) -> None:
         ("breast cancer, scaled 7-nearest neighbours, distance weights",
          (knn, {"knn__n_neighbors": 7, "knn__weights": "distance"}, X[train], y[train], X[test], y[test]), None),
     ]
-    public.check_retrain_and_test(retrain_and_test, cases=cases)
+    public.check_retrain_and_test(retrain_and_test, cases=cases, oracle=ref().retrain_and_test)
     label, args, _ = cases[0]
     _, got = retrain_and_test(*args)
     _, want = ref().retrain_and_test(*args)

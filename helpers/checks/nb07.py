@@ -1,9 +1,11 @@
 """Public checks for notebook 07, pipelines and data leakage.
 
-Each ``check_*`` takes the student's function first. ``cases`` (and for some
-checks ``oracle``) default to the public inputs; the hidden checks in
-``autograde.checks.nb07`` call these same functions with unseen inputs and the
-reference solution as the oracle.
+Each ``check_*`` takes the student's function first. ``cases`` default to the public
+inputs. On those, a check compares with properties of a correct answer, a direct
+computation written another way (pandas, ``cross_validate``) or the values the
+reference solution returns (the ``PUBLIC_*`` constants, which the course's tests
+recompute from the reference). The hidden checks in ``autograde.checks.nb07`` call
+these same functions with unseen inputs and the reference solution as ``oracle``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
     StratifiedKFold,
-    cross_val_score,
     cross_validate,
 )
 from sklearn.pipeline import Pipeline
@@ -126,6 +127,11 @@ def _fold_scores(got: Any, cv: Any, name: str) -> np.ndarray:
     return scores
 
 
+def _expected(table: dict[str, Any], label: str, oracle: Callable | None, args: tuple) -> Any:
+    """The reference's answer for a case: from ``oracle`` when given, else the public table (or None)."""
+    return oracle(*args) if oracle is not None else table.get(label)
+
+
 def _key(params: dict) -> tuple:
     """A hashable, comparable key for a parameter combination."""
     out = []
@@ -180,35 +186,37 @@ def check_selection_pipeline(selection_pipeline: Callable, cases: Sequence[Case]
 # -- 2. and 3. leaky and honest cross-validation -------------------------------------------------
 
 
-def leaky_oracle(X, y, k, cv) -> np.ndarray:
-    """The leaky procedure: scaler and selector fitted on all rows, then CV of the model."""
-    X_selected = SelectKBest(f_classif, k=k).fit_transform(StandardScaler().fit_transform(X), y)
-    return cross_val_score(LogisticRegression(max_iter=1000), X_selected, y, cv=cv)
+NOISE_LABEL = "noise, 60 x 500, k=20, 5 folds"
+TRAP_LABEL = "data with extreme rows outside every fold (only a step fitted outside the pipeline sees them), k=8"
 
-
-def honest_oracle(X, y, k, cv) -> np.ndarray:
-    """The honest procedure: the whole pipeline is refitted inside every fold."""
-    pipe = Pipeline([("scale", StandardScaler()), ("select", SelectKBest(f_classif, k=k)),
-                     ("model", LogisticRegression(max_iter=1000))])
-    return cross_val_score(pipe, X, y, cv=cv)
+#: Fold accuracies of the reference solution on the public cases (12 or 15 test rows per fold).
+PUBLIC_LEAKY_SCORES = {NOISE_LABEL: [11 / 12, 11 / 12, 11 / 12, 12 / 12, 10 / 12]}
+PUBLIC_HONEST_SCORES = {NOISE_LABEL: [8 / 12, 7 / 12, 7 / 12, 5 / 12, 7 / 12],
+                        TRAP_LABEL: [11 / 15, 14 / 15, 12 / 15, 14 / 15]}
 
 
 def public_leakage_cases() -> list[Case]:
     X, y = noise_data(60, 500, seed=0)
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    return [("noise, 60 x 500, k=20, 5 folds", (X, y, 20, cv), True)]
+    return [(NOISE_LABEL, (X, y, 20, cv), True)]
 
 
 def public_honest_cases() -> list[Case]:
     Xt, yt, folds = trap_data(seed=1)
-    label = "data with extreme rows outside every fold (only a step fitted outside the pipeline sees them), k=8"
-    return [*public_leakage_cases(), (label, (Xt, yt, 8, folds), False)]
+    return [*public_leakage_cases(), (TRAP_LABEL, (Xt, yt, 8, folds), False)]
+
+
+def _rows_in_folds(cv: Any) -> int | None:
+    """For :class:`FixedFolds`, how many leading rows the folds use (all later rows are in no fold)."""
+    if not isinstance(cv, FixedFolds):
+        return None
+    return 1 + max(int(max(np.max(train), np.max(test))) for train, test in cv.folds)
 
 
 @check
 @one_blas_thread
 def check_leaky_cv_scores(leaky_cv_scores: Callable, cases: Sequence[Case] | None = None,
-                          oracle: Callable = leaky_oracle) -> None:
+                          oracle: Callable | None = None) -> None:
     """``leaky_cv_scores(X, y, k, cv)``: fold accuracies after preprocessing on all rows.
 
     The third item of a case is True when the data are pure noise and the leak must show.
@@ -216,7 +224,9 @@ def check_leaky_cv_scores(leaky_cv_scores: Callable, cases: Sequence[Case] | Non
     for label, args, noise in cases or public_leakage_cases():
         X, y, k, cv = args
         got = _fold_scores(leaky_cv_scores(X.copy(), y.copy(), k, cv), cv, "leaky_cv_scores")
-        expect_close(got, oracle(X, y, k, cv), f"fold accuracies of the leaky evaluation ({label})")
+        want = _expected(PUBLIC_LEAKY_SCORES, label, oracle, (X, y, k, cv))
+        if want is not None:
+            expect_close(got, want, f"fold accuracies of the leaky evaluation ({label})")
         if noise:
             expect(got.mean() >= 0.7, f"on pure noise the leaky evaluation should look far better than "
                                       f"chance; your mean accuracy is {got.mean():.2f}.")
@@ -225,10 +235,12 @@ def check_leaky_cv_scores(leaky_cv_scores: Callable, cases: Sequence[Case] | Non
 @check
 @one_blas_thread
 def check_honest_cv_scores(honest_cv_scores: Callable, cases: Sequence[Case] | None = None,
-                           oracle: Callable = honest_oracle) -> None:
+                           oracle: Callable | None = None) -> None:
     """``honest_cv_scores(X, y, k, cv)``: fold accuracies of the pipeline refitted in every fold.
 
     The third item of a case is True when the data are pure noise and the score must be near chance.
+    When the folds leave rows out (a :class:`FixedFolds`), removing those rows must change nothing:
+    a pipeline refitted inside the folds never sees them.
     """
     for label, args, noise in cases or public_honest_cases():
         X, y, k, cv = args
@@ -237,47 +249,70 @@ def check_honest_cv_scores(honest_cv_scores: Callable, cases: Sequence[Case] | N
             expect(abs(got.mean() - 0.5) <= 0.2,
                    f"on pure noise an honest evaluation scores about 0.5; your mean accuracy is "
                    f"{got.mean():.2f}. Is something fitted outside the pipeline?")
-        expect_close(got, oracle(X, y, k, cv), f"fold accuracies of the pipeline ({label})")
+        used = _rows_in_folds(cv)
+        if used is not None and used < len(y):
+            without = _fold_scores(honest_cv_scores(X[:used].copy(), y[:used].copy(), k, cv), cv,
+                                   "honest_cv_scores")
+            expect_close(got, without, f"fold accuracies with and without the {len(y) - used} rows that are in "
+                                       f"no fold ({label}): they must not matter, yet they do. Is the scaler or "
+                                       "the selector fitted on all rows, outside the pipeline?")
+        want = _expected(PUBLIC_HONEST_SCORES, label, oracle, (X, y, k, cv))
+        if want is not None:
+            expect_close(got, want, f"fold accuracies of the pipeline ({label})")
 
 
 # -- 4. why: correlation on the held-out rows ----------------------------------------------------
 
 
-def correlation_oracle(X, y, train, test, k) -> dict[str, float]:
-    """Mean |corr(feature, label)| on the test rows, for features selected on all rows / on train."""
-    def mean_abs_corr(columns: np.ndarray) -> float:
-        Xt, yt = X[test][:, columns], y[test]
-        Xc, yc = Xt - Xt.mean(axis=0), yt - yt.mean()
-        r = Xc.T @ yc / np.sqrt((Xc**2).sum(axis=0) * (yc**2).sum())
-        return float(np.mean(np.abs(r)))
-
-    leaky = np.flatnonzero(SelectKBest(f_classif, k=k).fit(X, y).get_support())
-    honest = np.flatnonzero(SelectKBest(f_classif, k=k).fit(X[train], y[train]).get_support())
-    return {"leaky": mean_abs_corr(leaky), "honest": mean_abs_corr(honest)}
+CORRELATION_LABEL = "noise, 60 x 500, first of 5 folds, k=20"
+#: What the reference solution returns on the public noise case.
+PUBLIC_CORRELATIONS = {CORRELATION_LABEL: {"leaky": 0.3685010650458228, "honest": 0.29911837290475385}}
 
 
 def public_correlation_cases() -> list[Case]:
     X, y = noise_data(60, 500, seed=0)
     train, test = next(iter(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y)))
-    return [("noise, 60 x 500, first of 5 folds, k=20", (X, y, train, test, 20), True)]
+    Xs, ys = noise_data(40, 30, seed=2)
+    train_s, test_s = next(iter(StratifiedKFold(4, shuffle=True, random_state=1).split(Xs, ys)))
+    return [(CORRELATION_LABEL, (X, y, train, test, 20), True),
+            ("noise, 40 x 30, k=30 (every feature is kept, so leaky = honest)", (Xs, ys, train_s, test_s, 30), False)]
+
+
+def _mean_abs_corr_all_columns(X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> float:
+    """Mean |Pearson correlation| with the label over every column, on ``rows`` (computed with pandas)."""
+    return float(pd.DataFrame(X[rows]).corrwith(pd.Series(y[rows], dtype=float)).abs().mean())
 
 
 @check
 @one_blas_thread
 def check_heldout_correlation(heldout_correlation: Callable, cases: Sequence[Case] | None = None,
-                              oracle: Callable = correlation_oracle) -> None:
+                              oracle: Callable | None = None) -> None:
     """``heldout_correlation(X, y, train, test, k)`` -> ``{"leaky": float, "honest": float}``.
 
     The third item of a case is True when the data are pure noise (leaky must exceed honest).
+    When ``k`` is the number of columns both sets are every column, whose mean |correlation| on
+    the test rows is computed here with pandas.
     """
     for label, args, noise in cases or public_correlation_cases():
+        X, y, _train, test, k = args
         got = heldout_correlation(*args)
         expect(isinstance(got, dict), f"heldout_correlation must return a dict, got {type(got).__name__}.")
         expect_equal(sorted(got), ["honest", "leaky"], "the keys of the dict")
-        want = oracle(*args)
         for key in ("leaky", "honest"):
-            expect_close(got[key], want[key], f"mean |correlation| on the test rows of the {key} features "
-                                              f"({label})", rtol=1e-6)
+            value = got[key]
+            expect(np.ndim(value) == 0 and 0 <= float(value) <= 1,
+                   f"{key!r} must be a mean absolute correlation (a number between 0 and 1), got {value!r} "
+                   f"({label}).")
+        if isinstance(k, (int, np.integer)) and k == X.shape[1]:
+            every = _mean_abs_corr_all_columns(X, y, test)
+            for key in ("leaky", "honest"):
+                expect_close(got[key], every, f"mean |correlation| on the test rows when every feature is kept "
+                                              f"({key}, {label})", rtol=1e-6)
+        want = _expected(PUBLIC_CORRELATIONS, label, oracle, args)
+        if want is not None:
+            for key in ("leaky", "honest"):
+                expect_close(got[key], want[key], f"mean |correlation| on the test rows of the {key} features "
+                                                  f"({label})", rtol=1e-6)
         if noise:
             expect(got["leaky"] > got["honest"], "on noise the leaky features should look more related to "
                                                  "the test labels than the honest ones.")
@@ -291,15 +326,23 @@ def _breast_cancer(n: int = 200) -> tuple[np.ndarray, np.ndarray]:
     return X[:n], y[:n]
 
 
+TUNE_LABEL = "wine, C in logspace(-3, 3, 7), 3 folds"
+#: The reference's mean CV accuracy of every C, and its best parameters, on the public case.
+PUBLIC_TUNE_MEAN_SCORES = {TUNE_LABEL: [0.7139359698681732, 0.9775894538606403, 0.9832391713747647,
+                                        0.9774952919020716, 0.9719397363465161, 0.9831450094161959,
+                                        0.9831450094161959]}
+PUBLIC_TUNE_BEST_PARAMS = {TUNE_LABEL: {"model__C": 0.1}}
+
+
 def public_tune_cases() -> list[Case]:
     X, y = load_dataset("wine")
-    return [("wine, C in logspace(-3, 3, 7), 3 folds",
-             (X, y, np.logspace(-3, 3, 7), StratifiedKFold(3, shuffle=True, random_state=0)), None)]
+    return [(TUNE_LABEL, (X, y, np.logspace(-3, 3, 7), StratifiedKFold(3, shuffle=True, random_state=0)), None)]
 
 
 @check
 @one_blas_thread
-def check_tune_pipeline(tune_pipeline: Callable, cases: Sequence[Case] | None = None) -> None:
+def check_tune_pipeline(tune_pipeline: Callable, cases: Sequence[Case] | None = None,
+                        oracle: Callable | None = None) -> None:
     """``tune_pipeline(X, y, C_values, cv)``: a fitted GridSearchCV over a scale -> logistic pipeline."""
     for label, args, _ in cases or public_tune_cases():
         X, y, C_values, cv = args
@@ -318,12 +361,16 @@ def check_tune_pipeline(tune_pipeline: Callable, cases: Sequence[Case] | None = 
         expect_close(np.asarray(search.param_grid["model__C"], dtype=float), np.asarray(C_values, dtype=float),
                      "the values of model__C (use the given C_values, in order)")
         expect_equal(search.scoring, "accuracy", "scoring (pick the metric)")
-        want = GridSearchCV(Pipeline([("scale", StandardScaler()),
-                                      ("model", LogisticRegression(max_iter=1000))]),
-                            {"model__C": list(C_values)}, scoring="accuracy", cv=cv).fit(X, y)
-        expect_close(search.cv_results_["mean_test_score"], want.cv_results_["mean_test_score"],
-                     f"mean CV accuracy of every C ({label})")
-        expect_equal(_key(search.best_params_), _key(want.best_params_), f"best parameters ({label})")
+        if oracle is not None:
+            want = oracle(X, y, C_values, cv)
+            want_scores, want_best = want.cv_results_["mean_test_score"], want.best_params_
+        else:
+            want_scores = PUBLIC_TUNE_MEAN_SCORES.get(label)
+            want_best = PUBLIC_TUNE_BEST_PARAMS.get(label)
+        if want_scores is not None:
+            expect_close(search.cv_results_["mean_test_score"], want_scores, f"mean CV accuracy of every C ({label})")
+        if want_best is not None:
+            expect_equal(_key(search.best_params_), _key(want_best), f"best parameters ({label})")
 
 
 # -- 6. ColumnTransformer for the penguins -------------------------------------------------------
@@ -430,27 +477,38 @@ def check_nested_cv(nested_cv: Callable, cases: Sequence[Case] | None = None) ->
 
 
 def public_retrain_cases() -> list[Case]:
-    from sklearn.compose import make_column_transformer
     from sklearn.impute import SimpleImputer
-    from sklearn.preprocessing import OneHotEncoder
 
     frame = load_dataset("penguins", as_frame=True)
-    X = frame[PENGUIN_NUMERIC + PENGUIN_CATEGORICAL]
+    X = frame[PENGUIN_NUMERIC]
     y = frame["species"].to_numpy()
-    prep = make_column_transformer(
-        (Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]), PENGUIN_NUMERIC),
-        (Pipeline([("impute", SimpleImputer(strategy="most_frequent")),
-                   ("onehot", OneHotEncoder(handle_unknown="ignore"))]), PENGUIN_CATEGORICAL))
-    pipe = Pipeline([("prep", prep), ("model", LogisticRegression(max_iter=1000))])
+    pipe = Pipeline([("fill", SimpleImputer()), ("scale", StandardScaler()),
+                     ("model", LogisticRegression(max_iter=1000))])
     train = np.arange(len(y)) % 4 != 0
-    return [("penguins, a scaled logistic regression with C=0.01, every 4th row held out",
+    return [("penguins (numeric columns), a scaled logistic regression with C=0.01, every 4th row held out",
              (pipe, {"model__C": 0.01}, X[train], y[train], X[~train], y[~train]), None)]
+
+
+def _plain_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The entries of a parameter dict whose values are plain (not estimators); NaN as "nan"."""
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, np.generic):
+            value = value.item()
+        if value is None or isinstance(value, (bool, int, float, str)):
+            out[name] = "nan" if isinstance(value, float) and np.isnan(value) else value
+    return out
 
 
 @check
 @one_blas_thread
-def check_retrain_and_test(retrain_and_test: Callable, cases: Sequence[Case] | None = None) -> None:
-    """``retrain_and_test(estimator, best_params, X_train, y_train, X_test, y_test)`` -> (model, score)."""
+def check_retrain_and_test(retrain_and_test: Callable, cases: Sequence[Case] | None = None,
+                           oracle: Callable | None = None) -> None:
+    """``retrain_and_test(estimator, best_params, X_train, y_train, X_test, y_test)`` -> (model, score).
+
+    The returned model must have the estimator's hyperparameters with ``best_params`` set, be
+    fitted, and predict what a fresh copy of itself refitted on ``X_train, y_train`` predicts.
+    """
     for label, args, _ in cases or public_retrain_cases():
         estimator, best_params, X_train, y_train, X_test, y_test = args
         given = clone(estimator)
@@ -468,14 +526,28 @@ def check_retrain_and_test(retrain_and_test: Callable, cases: Sequence[Case] | N
         expect(not fitted, "the estimator you were given was fitted: fit a clone instead.")
         expect_equal({name: given.get_params()[name] for name in best_params}, before,
                      "the hyperparameters of the estimator you were given (leave it untouched)")
+        expect(type(model) is type(given), f"the model must be a copy of the estimator ({type(given).__name__}), "
+                                           f"got {type(model).__name__}.")
         expect_equal({name: model.get_params()[name] for name in best_params}, dict(best_params),
                      "the hyperparameters of your model (set best_params)")
-        want = clone(estimator).set_params(**best_params).fit(X_train, y_train)
-        expect_close(model.predict_proba(X_test), want.predict_proba(X_test),
+        expect_equal(_plain_params(model.get_params()),
+                     {**_plain_params(given.get_params()), **_plain_params(best_params)},
+                     "the other hyperparameters of your model (keep the estimator's)")
+        try:
+            check_is_fitted(model)
+        except NotFittedError:
+            raise CheckFailed("the model you return must be fitted on X_train, y_train.") from None
+        refitted = clone(model).fit(X_train, y_train)
+        expect_close(model.predict_proba(X_test), refitted.predict_proba(X_test),
                      f"predicted probabilities on the test set ({label}): fit on all of X_train, y_train "
                      "and nothing else", rtol=1e-5, atol=1e-8)
         expect(isinstance(score, (float, np.floating)), f"test_score must be a float, got {type(score).__name__}.")
-        expect_close(score, want.score(X_test, y_test), f"test accuracy ({label})")
+        expect_close(score, model.score(X_test, y_test), f"test accuracy of your model ({label})")
+        if oracle is not None:
+            want_model, want_score = oracle(clone(estimator), dict(best_params), X_train, y_train, X_test, y_test)
+            expect_close(model.predict_proba(X_test), want_model.predict_proba(X_test),
+                         f"predicted probabilities on the test set ({label})", rtol=1e-5, atol=1e-8)
+            expect_close(score, want_score, f"test accuracy ({label})")
 
 
 # -- 9. log scale --------------------------------------------------------------------------------
