@@ -1,9 +1,11 @@
 """Public checks for notebook 05, reproducibility.
 
-Each ``check_*`` takes the student's function first. ``cases`` (and for some
-checks ``oracle``) default to the public inputs; the hidden checks in
-``autograde.checks.nb05`` call these same functions with unseen inputs and the
-reference solution as the oracle.
+Each ``check_*`` takes the student's function first. ``cases`` default to the
+public inputs, each with its expected result: numbers the reference solution
+computed once (the course's test suite recomputes them on every run), or facts
+from the lecture. The hidden checks in ``autograde.checks.nb05`` call these same
+functions with unseen inputs and no expected result, and pass the reference
+solution as ``oracle``.
 
 PyTorch is not a dependency of the course. :class:`FakeTorch` and
 :func:`torch_installed` let a check run the student's ``set_seed`` both as if
@@ -25,8 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+from sklearn.model_selection import KFold, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -34,7 +35,7 @@ from sklearn.preprocessing import StandardScaler
 from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
 from helpers.data import load_dataset
 
-Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
+Case = tuple[str, tuple, Any]  # (label, arguments, expected; None: ask the oracle)
 
 #: The value the lecture gives ``CUBLAS_WORKSPACE_CONFIG``.
 CUBLAS_VALUE = ":4096:8"
@@ -160,6 +161,22 @@ def _as_float_list(values: Any, what: str) -> list[float]:
         raise CheckFailed(f"{what} must be a list of numbers, got {values!r}.") from None
 
 
+def _expected(expected: Any, oracle: Callable | None, args: tuple,
+              global_seed: int | None = None) -> Any:
+    """A case's expected result, or the oracle's answer for a case without one.
+
+    With ``global_seed`` the global generators are seeded first, as they were for
+    the student's function.
+    """
+    if expected is not None:
+        return expected
+    assert oracle is not None, "a case without expected value needs an oracle"
+    if global_seed is not None:
+        random.seed(global_seed)
+        np.random.seed(global_seed)
+    return oracle(*args)
+
+
 def _breast_cancer_split(n: int = 300, seed: int = 0):
     X, y = load_dataset("breast_cancer")
     return train_test_split(X[:n], y[:n], test_size=0.3, stratify=y[:n], random_state=seed)
@@ -168,36 +185,32 @@ def _breast_cancer_split(n: int = 300, seed: int = 0):
 # -- 1. random_state in scikit-learn ------------------------------------------------------
 
 
-def repeat_runs_oracle(X_train, X_test, y_train, y_test, random_state, n_runs, n_estimators):
-    """scikit-learn's answer: ``n_runs`` fresh forests, each fitted and scored once."""
-    return [RandomForestClassifier(n_estimators=n_estimators, random_state=random_state)
-            .fit(X_train, y_train).score(X_test, y_test) for _ in range(n_runs)]
-
-
 def public_repeat_runs_cases() -> list[Case]:
     X_train, X_test, y_train, y_test = _breast_cancer_split()
     data = (X_train, X_test, y_train, y_test)
-    return [("breast cancer, unseeded, 3 runs of 10 trees", (*data, None, 3, 10), None),
-            ("breast cancer, random_state=42, 3 runs of 10 trees", (*data, 42, 3, 10), None)]
+    n_test = len(y_test)  # 90 tumours; expected: correctly classified ones per run, as accuracies
+    return [("breast cancer, unseeded, 3 runs of 10 trees", (*data, None, 3, 10),
+             [correct / n_test for correct in (83, 83, 82)]),
+            ("breast cancer, random_state=42, 3 runs of 10 trees", (*data, 42, 3, 10),
+             [correct / n_test for correct in (82, 82, 82)])]
 
 
 @check
 def check_repeat_runs(repeat_runs: Callable, cases: Sequence[Case] | None = None,
-                      global_seed: int = 0) -> None:
+                      oracle: Callable | None = None, global_seed: int = 0) -> None:
     """``repeat_runs(X_train, X_test, y_train, y_test, random_state, n_runs, n_estimators)``.
 
     Unseeded runs must differ from each other and seeded runs must be identical;
-    both must match scikit-learn. Unseeded forests draw their seeds from NumPy's
-    global generator, so the check seeds that generator (``global_seed``) before
-    calling the student's function and before calling the oracle.
+    both must give the expected scores. Unseeded forests draw their seeds from
+    NumPy's global generator, so the check seeds that generator (``global_seed``)
+    before calling the student's function (and the oracle, if any).
     """
     with preserved_global_rngs():
-        for label, args, _ in cases or public_repeat_runs_cases():
+        for label, args, expected in cases or public_repeat_runs_cases():
             random_state, n_runs = args[4], args[5]
             np.random.seed(global_seed)
             got = _as_float_list(repeat_runs(*args), "repeat_runs' result")
-            np.random.seed(global_seed)
-            want = repeat_runs_oracle(*args)
+            want = _expected(expected, oracle, args, global_seed)
             expect_equal(len(got), n_runs, f"number of scores ({label})")
             if random_state is None:
                 expect(len(set(got)) > 1,
@@ -289,13 +302,16 @@ def _expect_torch_calls(fake: FakeTorch, seed: int, env: str | None, label: str)
         expect(seeds and all(s == seed for s in seeds),
                f"set_seed({seed}) must call torch.{name}({seed}); calls seen: {fake.called(name)} ({label}).")
     expect(fake.cudnn.deterministic is True,
-           f"set_seed must set torch.backends.cudnn.deterministic = True ({label}).")
+           f"set_seed must make cuDNN use deterministic algorithms: the table's "
+           f"`torch.backends.cudnn.deterministic` row ({label}).")
     expect(fake.cudnn.benchmark is False,
-           f"set_seed must set torch.backends.cudnn.benchmark = False ({label}).")
+           f"set_seed must stop cuDNN from benchmarking kernels: the table's "
+           f"`torch.backends.cudnn.benchmark` row ({label}).")
     modes = [args[0] if args else kwargs.get("mode")
              for args, kwargs in fake.called("use_deterministic_algorithms")]
     expect(modes and modes[-1] is True,
-           f"set_seed must call torch.use_deterministic_algorithms(True); calls seen: {modes} ({label}).")
+           f"set_seed must switch on PyTorch's deterministic algorithms: the table's "
+           f"`torch.use_deterministic_algorithms` row; calls seen: {modes} ({label}).")
     expect_equal(env, CUBLAS_VALUE, f"os.environ['CUBLAS_WORKSPACE_CONFIG'] after set_seed ({label})")
 
 
@@ -327,11 +343,7 @@ def check_skip_each_seed(skip_each_seed: Callable, cases: Sequence[Case] | None 
             random.seed(global_seed)
             np.random.seed(global_seed)
             got = skip_each_seed(*args)
-            if expected is None:
-                assert oracle is not None, "a case without expected value needs an oracle"
-                random.seed(global_seed)
-                np.random.seed(global_seed)
-                expected = oracle(*args)
+            expected = _expected(expected, oracle, args, global_seed)
             expect(isinstance(got, dict), f"skip_each_seed must return a dict, got {type(got).__name__}.")
             expect_equal(sorted(got), sorted(expected),
                          f"the keys of the report ({label}): 'none' and one per source of randomness")
@@ -346,52 +358,47 @@ def check_skip_each_seed(skip_each_seed: Callable, cases: Sequence[Case] | None 
 # -- 4. multi-seed reporting ----------------------------------------------------------------
 
 
-def split_and_score_oracle(X, y, split_seed, model_seed, n_estimators):
-    """scikit-learn's answer: accuracy of a seeded forest on a seeded, stratified 70/30 split."""
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y,
-                                                        random_state=split_seed)
-    model = RandomForestClassifier(n_estimators=n_estimators, random_state=model_seed)
-    return model.fit(X_train, y_train).score(X_test, y_test)
-
-
 def public_split_and_score_cases() -> list[Case]:
     X, y = load_dataset("breast_cancer")
-    return [("breast cancer, split seed 0, model seed 1, 10 trees", (X, y, 0, 1, 10), None),
-            ("breast cancer, split seed 1, model seed 0, 10 trees", (X, y, 1, 0, 10), None)]
+    # 171 test tumours; expected: correctly classified ones, as an accuracy. The two cases swap
+    # the seeds and give different scores, so a function that swaps them fails.
+    return [("breast cancer, split seed 0, model seed 1, 10 trees", (X, y, 0, 1, 10), 160 / 171),
+            ("breast cancer, split seed 1, model seed 0, 10 trees", (X, y, 1, 0, 10), 161 / 171)]
 
 
 @check
-def check_split_and_score(split_and_score: Callable, cases: Sequence[Case] | None = None) -> None:
-    """``split_and_score(X, y, split_seed, model_seed, n_estimators)`` matches scikit-learn."""
+def check_split_and_score(split_and_score: Callable, cases: Sequence[Case] | None = None,
+                          oracle: Callable | None = None) -> None:
+    """``split_and_score(X, y, split_seed, model_seed, n_estimators)``: the expected test accuracy."""
     with preserved_global_rngs():
-        for label, args, _ in cases or public_split_and_score_cases():
+        for label, args, expected in cases or public_split_and_score_cases():
             np.random.seed(987654)  # so that a forgotten random_state cannot match by luck
             got = split_and_score(*args)
             expect(np.ndim(got) == 0, f"split_and_score must return one number, got {got!r}.")
-            expect_close(got, split_and_score_oracle(*args), f"test accuracy ({label})",
-                         rtol=0, atol=1e-12)
+            want = _expected(expected, oracle, args, 987654)
+            expect_close(got, want, f"test accuracy ({label}): stratified 70/30 split seeded with "
+                         "split_seed, forest seeded with model_seed", rtol=0, atol=1e-12)
 
 
 def public_mean_std_cases() -> list[Case]:
-    return [("five scores", ([0.90, 0.93, 0.91, 0.95, 0.92],), None),
-            ("the lecture's example", ([0.912, 0.905, 0.921, 0.917, 0.904],), None)]
-
-
-def mean_std_oracle(scores) -> tuple[float, float, str]:
-    """Mean, population standard deviation (``np.std``, ddof=0) and the lecture's text."""
-    mean, std = float(np.mean(scores)), float(np.std(scores))
-    return mean, std, f"{mean:.3f} ± {std:.3f}"
+    """Expected: (mean, population std, text); the sample std differs in the third decimal."""
+    return [("five scores", ([0.90, 0.93, 0.91, 0.95, 0.92],),
+             (0.922, 0.017204650534085233, "0.922 ± 0.017")),
+            ("the lecture's example", ([0.912, 0.905, 0.921, 0.917, 0.904],),
+             (0.9118, 0.006615134163416497, "0.912 ± 0.007"))]
 
 
 @check
-def check_mean_std_report(mean_std_report: Callable, cases: Sequence[Case] | None = None) -> None:
+def check_mean_std_report(mean_std_report: Callable, cases: Sequence[Case] | None = None,
+                          oracle: Callable | None = None) -> None:
     """``mean_std_report(scores)`` returns ``(mean, std, "0.912 ± 0.008")`` with ``np.std`` (ddof=0)."""
-    for label, (scores,), _ in cases or public_mean_std_cases():
+    for label, (scores,), expected in cases or public_mean_std_cases():
         result = mean_std_report(list(scores) if isinstance(scores, list) else scores.copy())
         expect(isinstance(result, tuple) and len(result) == 3,
                "mean_std_report must return a tuple (mean, std, text).")
         mean, std, text = result
-        want_mean, want_std, want_text = mean_std_oracle(scores)
+        fresh = list(scores) if isinstance(scores, list) else scores.copy()
+        want_mean, want_std, want_text = _expected(expected, oracle, (fresh,))
         expect_close(mean, want_mean, f"mean ({label})")
         try:
             std = float(std)
@@ -414,27 +421,23 @@ def check_mean_std_report(mean_std_report: Callable, cases: Sequence[Case] | Non
 # -- 5. where the variance comes from -----------------------------------------------------
 
 
-def variance_oracle(grid) -> dict[str, float]:
-    """Average spread over split seeds (down each column) and over model seeds (along each row)."""
-    grid = np.asarray(grid, dtype=float)
-    return {"split": float(grid.std(axis=0).mean()), "model": float(grid.std(axis=1).mean())}
-
-
 def public_variance_cases() -> list[Case]:
     grid = [[0.93, 0.94, 0.93, 0.94],
             [0.96, 0.96, 0.97, 0.96],
             [0.90, 0.91, 0.90, 0.92]]
-    return [("3 split seeds x 4 model seeds", (np.array(grid),), None)]
+    return [("3 split seeds x 4 model seeds", (np.array(grid),),
+             {"split": 0.02251182331993955, "model": 0.005873896331603551})]
 
 
 @check
-def check_variance_by_source(variance_by_source: Callable, cases: Sequence[Case] | None = None) -> None:
+def check_variance_by_source(variance_by_source: Callable, cases: Sequence[Case] | None = None,
+                             oracle: Callable | None = None) -> None:
     """``variance_by_source(grid)``: ``{"split": ..., "model": ...}`` average population stds."""
-    for label, (grid,), _ in cases or public_variance_cases():
+    for label, (grid,), expected in cases or public_variance_cases():
         got = variance_by_source(np.array(grid, dtype=float))
         expect(isinstance(got, dict), f"variance_by_source must return a dict, got {type(got).__name__}.")
         expect_equal(sorted(got), ["model", "split"], f"the keys of the result ({label})")
-        want = variance_oracle(grid)
+        want = _expected(expected, oracle, (np.array(grid, dtype=float),))
         swapped = {"split": want["model"], "model": want["split"]}
         if np.allclose([got["split"], got["model"]], [swapped["split"], swapped["model"]]):
             raise CheckFailed(f"split and model are swapped ({label}): rows are split seeds, "
@@ -455,62 +458,54 @@ def sorted_wine():
     return X[order], y[order]
 
 
-def fold_counts_oracle(y, cv) -> np.ndarray:
-    """Class counts (columns in ``np.unique(y)`` order) in each test fold of ``cv``."""
-    classes = np.unique(y)
-    y = np.asarray(y)
-    return np.array([[int(np.sum(y[test] == c)) for c in classes]
-                     for _, test in cv.split(np.zeros((len(y), 1)), y)])
-
-
 def public_fold_counts_cases() -> list[Case]:
+    """Expected: one row per test fold, one column per class (0, 1, 2); wine has 59, 71 and 48."""
     _, y = sorted_wine()
-    return [("sorted wine, KFold(3)", (y, KFold(3)), None),
-            ("sorted wine, KFold(3, shuffle=True)", (y, KFold(3, shuffle=True, random_state=0)), None)]
+    return [("sorted wine, KFold(3)", (y, KFold(3)),
+             [[59, 1, 0], [0, 59, 0], [0, 11, 48]]),
+            ("sorted wine, KFold(3, shuffle=True)", (y, KFold(3, shuffle=True, random_state=0)),
+             [[20, 24, 16], [18, 26, 15], [21, 21, 17]])]
 
 
 @check
-def check_fold_class_counts(fold_class_counts: Callable, cases: Sequence[Case] | None = None) -> None:
+def check_fold_class_counts(fold_class_counts: Callable, cases: Sequence[Case] | None = None,
+                            oracle: Callable | None = None) -> None:
     """``fold_class_counts(y, cv)``: one row per test fold, one column per class."""
-    for label, (y, cv), _ in cases or public_fold_counts_cases():
+    for label, (y, cv), expected in cases or public_fold_counts_cases():
         got = fold_class_counts(np.array(y), cv)
-        want = fold_counts_oracle(y, cv)
+        want = np.asarray(_expected(expected, oracle, (np.array(y), cv)))
         expect(np.shape(got) == want.shape,
                f"shape ({label}): one row per fold and one column per class of np.unique(y), "
                f"expected {want.shape}, got {np.shape(got)}.")
         expect_close(got, want, f"class counts in the test folds ({label})", rtol=0, atol=0)
 
 
-def trap_oracle(model, X, y, n_splits, seed) -> dict[str, np.ndarray]:
-    """Per-fold accuracies with the three ways of splitting."""
-    splitters = {"unshuffled": KFold(n_splits),
-                 "shuffled": KFold(n_splits, shuffle=True, random_state=seed),
-                 "stratified": StratifiedKFold(n_splits, shuffle=True, random_state=seed)}
-    return {name: cross_val_score(model, X, y, cv=cv) for name, cv in splitters.items()}
-
-
 def public_trap_cases() -> list[Case]:
+    """Expected: accuracy per test fold (60, 59 and 59 wines), as correct / fold size."""
     X, y = sorted_wine()
     knn = make_pipeline(StandardScaler(), KNeighborsClassifier())
-    return [("sorted wine, scaled KNN, 3 folds, seed 0", (knn, X, y, 3, 0), None)]
+    return [("sorted wine, scaled KNN, 3 folds, seed 0", (knn, X, y, 3, 0),
+             {"unshuffled": [1 / 60, 32 / 59, 8 / 59],
+              "shuffled": [60 / 60, 54 / 59, 59 / 59],
+              "stratified": [57 / 60, 57 / 59, 56 / 59]})]
 
 
 @check
 def check_kfold_trap(kfold_trap: Callable, cases: Sequence[Case] | None = None,
-                     sorted_data: bool = True) -> None:
+                     oracle: Callable | None = None, sorted_data: bool = True) -> None:
     """``kfold_trap(model, X, y, n_splits, seed)``: per-fold accuracies of the three splitters.
 
     With ``sorted_data`` the check also expects the trap itself: unshuffled folds far
     worse than shuffled ones.
     """
     with preserved_global_rngs():
-        for label, args, _ in cases or public_trap_cases():
+        for label, args, expected in cases or public_trap_cases():
             np.random.seed(987654)  # so that a forgotten random_state cannot match by luck
             got = kfold_trap(*args)
             expect(isinstance(got, dict), f"kfold_trap must return a dict, got {type(got).__name__}.")
             expect_equal(sorted(got), ["shuffled", "stratified", "unshuffled"],
                          f"the keys of the result ({label})")
-            want = trap_oracle(*args)
+            want = _expected(expected, oracle, args, 987654)
             hints = {"unshuffled": "KFold(n_splits) with no shuffling (cv=n_splits would be a "
                                    "StratifiedKFold for a classifier)",
                      "shuffled": "KFold(n_splits, shuffle=True, random_state=seed)",
