@@ -2,33 +2,129 @@
 
 They call the public checks of :mod:`helpers.checks.nb04` with inputs the student
 has not seen (another dataset, other models, configs and studies) and with the
-reference solution's answers where the answer is not computed by a library.
+expected results: computed here by the oracles below (scikit-learn, Optuna, git,
+the specs of the runs), or the reference solution's answers where the answer is
+not computed by a library. The oracles live here, not in the public module, because
+they re-implement the exercises and the public module ships to students.
 Everything a logging function did is read back from trackio's database.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import platform
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import optuna
 import pandas as pd
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.base import clone
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold
+from sklearn.model_selection import KFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
+from threadpoolctl import threadpool_limits
 
 from autograde.reference import solution
 from helpers.checks import nb04 as public
 from helpers.checks.core import check, expect
 
 NOTEBOOK = "04_experiment_tracking"
+
+
+# -- oracles (they re-implement the exercises: hidden, never shipped) -------------------------
+
+
+def compare_models_oracle(models: dict, X_train, y_train, X_test, y_test, cv) -> dict[str, dict]:
+    """scikit-learn's numbers: train, test and CV accuracy of each model."""
+    out = {}
+    with threadpool_limits(limits=1):
+        for name, model in models.items():
+            fitted = clone(model).fit(X_train, y_train)
+            out[name] = {"train_accuracy": fitted.score(X_train, y_train),
+                         "test_accuracy": fitted.score(X_test, y_test),
+                         "cv_accuracy": cross_val_score(clone(model), X_train, y_train, cv=cv).mean()}
+    return out
+
+
+def sweep_oracle(n_values, X_train, y_train, X_test, y_test) -> list[dict]:
+    """The steps the sweep must log."""
+    steps = []
+    with threadpool_limits(limits=1):
+        for n in n_values:
+            forest = RandomForestClassifier(n_estimators=n, max_depth=10, random_state=42).fit(X_train, y_train)
+            steps.append({"n_estimators": n, "train_accuracy": forest.score(X_train, y_train),
+                          "test_accuracy": forest.score(X_test, y_test)})
+    return steps
+
+
+def lr_oracle(learning_rates, n_values, X_train, y_train, X_test, y_test) -> dict[str, list[dict]]:
+    """One separately trained model per point: ``{run name: steps}``."""
+    out = {}
+    with threadpool_limits(limits=1):
+        for lr in learning_rates:
+            steps = []
+            for n in n_values:
+                model = GradientBoostingClassifier(n_estimators=n, learning_rate=lr, random_state=42)
+                model.fit(X_train, y_train)
+                steps.append({"n_estimators": n, "train_accuracy": model.score(X_train, y_train),
+                              "test_accuracy": model.score(X_test, y_test)})
+            out[f"gb-lr-{lr}"] = steps
+    return out
+
+
+def git_commit(path: str | Path) -> str | None:
+    """The commit checked out in the repository containing ``path``, or None."""
+    try:
+        result = subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"],
+                                capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return result.stdout.strip()
+
+
+def environment_oracle(packages: Sequence[str], path: str | Path) -> dict:
+    """What ``environment_record`` must return."""
+    record: dict[str, Any] = {"python": platform.python_version()}
+    record.update({name: importlib.metadata.version(name) for name in packages})
+    record["git_commit"] = git_commit(path)
+    return record
+
+
+def rows_of(specs: Sequence[public.RunSpec]) -> list[dict]:
+    """The rows ``runs_table`` must give for runs logged from ``specs``: name, config, last metrics."""
+    rows = []
+    for name, config, steps in specs:
+        row = {"run": name, **config}
+        for step in steps:
+            row.update(step)
+        rows.append(row)
+    return rows
+
+
+def study_steps(study) -> list[dict]:
+    """The steps a correct callback logs: one per completed trial, in order."""
+    steps, best = [], None
+    maximize = study.direction == optuna.study.StudyDirection.MAXIMIZE
+    for trial in study.trials:
+        if trial.state != optuna.trial.TrialState.COMPLETE:
+            continue
+        if best is None or (trial.value > best if maximize else trial.value < best):
+            best = trial.value
+        steps.append({"trial": trial.number, "value": trial.value, "best_value": best, **trial.params})
+    return steps
+
+
+def with_expected(cases: list, oracle: Callable) -> list:
+    """Cases ``(label, args, None)`` with the oracle's result on ``args`` as expected result."""
+    return [(label, args, oracle(*args)) for label, args, _ in cases]
 
 
 def ref():
@@ -67,7 +163,7 @@ def check_compare_models(compare_models: Callable) -> None:
     }
     cases = [("three other models on wine, 4 shuffled folds",
               (models, *_wine(), KFold(4, shuffle=True, random_state=3)), None)]
-    public.check_compare_models(compare_models, cases=cases)
+    public.check_compare_models(compare_models, cases=with_expected(cases, compare_models_oracle))
 
 
 @check
@@ -76,14 +172,14 @@ def check_sweep_n_estimators(sweep_n_estimators: Callable) -> None:
         ("wine, n_estimators in an unsorted order", ([8, 3, 15, 1], *_wine()), None),
         ("wine, a single value", ([6], *_wine(seed=2)), None),
     ]
-    public.check_sweep_n_estimators(sweep_n_estimators, cases=cases)
+    public.check_sweep_n_estimators(sweep_n_estimators, cases=with_expected(cases, sweep_oracle))
 
 
 @check
 def check_compare_learning_rates(compare_learning_rates: Callable) -> None:
     cases = [("wine, three learning rates, n_estimators 1, 4, 9",
               ([0.2, 0.02, 1.0], [1, 4, 9], *public.split("wine", n=120, seed=4)), None)]
-    public.check_compare_learning_rates(compare_learning_rates, cases=cases)
+    public.check_compare_learning_rates(compare_learning_rates, cases=with_expected(cases, lr_oracle))
 
 
 @check
@@ -123,13 +219,13 @@ def check_environment_record(environment_record: Callable) -> None:
         except (OSError, subprocess.CalledProcessError):
             pass  # no git here: the folder outside a repository is still checked
         else:
-            commit = public.git_commit(repo)
+            commit = git_commit(repo)
             expect(commit is not None, "could not create a test git repository")
             cases += [
                 ("a subfolder of a repository with one commit", (packages, repo / "sub"), None),
                 ("a repository without any commit", (["numpy"], empty), None),
             ]
-        public.check_environment_record(environment_record, cases=cases)
+        public.check_environment_record(environment_record, cases=with_expected(cases, environment_oracle))
 
 
 @check
@@ -145,7 +241,8 @@ def check_log_tracked_run(log_tracked_run: Callable) -> None:
         metrics = {"test_accuracy": model.score(X_test, y_test), "train_accuracy": model.score(X_train, y_train)}
         cases.append((f"{config} tagged {tags}", (model, config, metrics, tags, X_test),
                       ref().run_name(config, ref().SHORT_NAMES)))
-    public.check_log_tracked_run(log_tracked_run, cases=cases, packages=ref().PACKAGES)
+    public.check_log_tracked_run(log_tracked_run, cases=cases,
+                                 environment=environment_oracle(ref().PACKAGES, Path.cwd()))
 
 
 @check
@@ -161,7 +258,7 @@ def check_runs_table(runs_table: Callable) -> None:
          [{"learning_rate": 0.25, "f1": 0.7}, {"learning_rate": 0.125, "f1": 0.75}]),
     ]
     public.check_runs_table(runs_table, cases=[("duplicate names, early stops, missing columns",
-                                                (specs,), None)])
+                                                (specs,), rows_of(specs))])
 
 
 @check
@@ -201,4 +298,5 @@ def check_log_trial(log_trial: Callable) -> None:
          ("minimize", _minimise_with_pruning, 12, 3), None),
         ("5 trials maximising, another seed", ("maximize", public._objective, 5, 11), None),
     ]
+    cases = [(label, args, study_steps) for label, args, _ in cases]
     public.check_log_trial(log_trial, cases=cases)

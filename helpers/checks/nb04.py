@@ -4,13 +4,18 @@ The checks of the logging exercises give the student's function a fresh trackio
 project of its own (``check-<exercise>-<random>``), then read back from trackio's
 SQLite database -- through :mod:`helpers.tracking`, i.e. ``trackio.Api`` and
 ``trackio.SQLiteStorage`` -- what the function actually logged, and compare it
-with scikit-learn, Optuna or the lecture. No mocks: the runs are real. The
-scratch projects are deleted when a check ends, so they never clutter the
-student's own project or dashboard.
+with scikit-learn's numbers, Optuna's trials or the lecture. No mocks: the runs
+are real. The scratch projects are deleted when a check ends, so they never
+clutter the student's own project or dashboard.
 
 Each ``check_*`` takes the student's function first; ``cases`` default to the
-public inputs. The hidden checks in ``autograde.checks.nb04`` call the same
-functions with unseen inputs.
+public inputs. This module ships to students, so it holds no re-implementation
+of an exercise: the scikit-learn numbers of the public inputs are stored values
+(``tests/test_nb04_public_expected.py`` recomputes them with the reference
+solution), and the rest is checked against what the check itself logged, Optuna's
+own records or ``git``, read another way than the exercise asks. The hidden checks
+in ``autograde.checks.nb04`` call the same functions with unseen inputs and pass
+the expected results, computed there.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import math
 import pickle
 import platform
 import re
+import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +36,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
+from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -130,6 +136,13 @@ def expect_runs(runs: list[dict], names: list[str], label: str, hint: str = "") 
                           f"{names}, found {len(got)}: {got}.{(' ' + hint) if hint else ''}")
 
 
+def given(expected: Any, label: str) -> Any:
+    """The expected result of a case; a case without one is an error of the caller, not the student."""
+    if expected is None:
+        raise ValueError(f"the case {label!r} has no expected result")
+    return expected
+
+
 def expect_steps(run: dict, want: list[dict], label: str, atol: float = ATOL) -> None:
     """A run's logged steps are ``want``: same number, in increasing step order, same metrics."""
     logs = run["logs"]
@@ -201,16 +214,13 @@ def check_log_run(log_run: Callable, cases: Sequence[Case] | None = None) -> Non
 # -- 3. three models, three runs ------------------------------------------------------------
 
 
-def compare_models_oracle(models: dict, X_train, y_train, X_test, y_test, cv) -> dict[str, dict]:
-    """scikit-learn's numbers: train, test and CV accuracy of each model."""
-    out = {}
-    with threadpool_limits(limits=1):
-        for name, model in models.items():
-            fitted = clone(model).fit(X_train, y_train)
-            out[name] = {"train_accuracy": fitted.score(X_train, y_train),
-                         "test_accuracy": fitted.score(X_test, y_test),
-                         "cv_accuracy": cross_val_score(clone(model), X_train, y_train, cv=cv).mean()}
-    return out
+#: scikit-learn's train, test and 3-fold CV accuracy of the public case's models, rounded to
+#: 4 decimals (within ATOL); tests/test_nb04_public_expected.py recomputes them.
+PUBLIC_COMPARE = {
+    "LogisticRegression": {"train_accuracy": 0.9857, "test_accuracy": 0.9833, "cv_accuracy": 0.9431},
+    "RandomForest": {"train_accuracy": 0.9929, "test_accuracy": 0.9333, "cv_accuracy": 0.943},
+    "GradientBoosting": {"train_accuracy": 0.9929, "test_accuracy": 0.9333, "cv_accuracy": 0.8717},
+}
 
 
 def public_compare_models_cases() -> list[Case]:
@@ -221,16 +231,19 @@ def public_compare_models_cases() -> list[Case]:
         "GradientBoosting": GradientBoostingClassifier(n_estimators=10, random_state=42),
     }
     return [("three small models on breast cancer, 3 folds",
-             (models, *split(), StratifiedKFold(3, shuffle=True, random_state=0)), None)]
+             (models, *split(), StratifiedKFold(3, shuffle=True, random_state=0)), PUBLIC_COMPARE)]
 
 
 @check
 def check_compare_models(compare_models: Callable, cases: Sequence[Case] | None = None) -> None:
-    """``compare_models(project, models, ...)`` logs one run per model with three metrics."""
+    """``compare_models(project, models, ...)`` logs one run per model with three metrics.
+
+    Each case's expected result is ``{model name: {metric: value}}``.
+    """
     with tracking.scratch_projects() as new:
-        for label, args, _ in cases or public_compare_models_cases():
+        for label, args, expected in cases or public_compare_models_cases():
             models, X_train, y_train, X_test, y_test, cv = args
-            want = compare_models_oracle(models, *args[1:])
+            want = given(expected, label)
             project = new("compare-models")
             table = call_logging(compare_models, project, {k: clone(m) for k, m in models.items()},
                                  X_train, y_train, X_test, y_test, cv)
@@ -256,27 +269,29 @@ SWEEP_RUN = "rf-n-estimators-sweep"
 SWEEP_CONFIG = {"model": "RandomForest", "experiment": "n_estimators_sweep", "max_depth": 10}
 
 
-def sweep_oracle(n_values, X_train, y_train, X_test, y_test) -> list[dict]:
-    """The steps the sweep must log."""
-    steps = []
-    for n in n_values:
-        forest = RandomForestClassifier(n_estimators=n, max_depth=10, random_state=42).fit(X_train, y_train)
-        steps.append({"n_estimators": n, "train_accuracy": forest.score(X_train, y_train),
-                      "test_accuracy": forest.score(X_test, y_test)})
-    return steps
+#: The steps of the public sweep: scikit-learn's accuracies of the three forests, rounded to
+#: 4 decimals; tests/test_nb04_public_expected.py recomputes them.
+PUBLIC_SWEEP = [
+    {"n_estimators": 5, "train_accuracy": 0.9786, "test_accuracy": 0.95},
+    {"n_estimators": 10, "train_accuracy": 0.9929, "test_accuracy": 0.9333},
+    {"n_estimators": 20, "train_accuracy": 1.0, "test_accuracy": 0.9333},
+]
 
 
 def public_sweep_cases() -> list[Case]:
     """Three forest sizes on 200 tumours."""
-    return [("n_estimators 5, 10, 20 on breast cancer", ([5, 10, 20], *split()), None)]
+    return [("n_estimators 5, 10, 20 on breast cancer", ([5, 10, 20], *split()), PUBLIC_SWEEP)]
 
 
 @check
 def check_sweep_n_estimators(sweep_n_estimators: Callable, cases: Sequence[Case] | None = None) -> None:
-    """``sweep_n_estimators(project, n_values, ...)`` logs ONE run with one step per value."""
+    """``sweep_n_estimators(project, n_values, ...)`` logs ONE run with one step per value.
+
+    Each case's expected result is the list of steps.
+    """
     with tracking.scratch_projects() as new:
-        for label, args, _ in cases or public_sweep_cases():
-            want = sweep_oracle(*args)
+        for label, args, expected in cases or public_sweep_cases():
+            want = given(expected, label)
             project = new("sweep")
             call_logging(sweep_n_estimators, project, list(args[0]), *args[1:])
             runs = tracking.read_runs(project)
@@ -290,34 +305,35 @@ def check_sweep_n_estimators(sweep_n_estimators: Callable, cases: Sequence[Case]
 # -- 5. learning rates as runs ----------------------------------------------------------------
 
 
-def lr_oracle(learning_rates, n_values, X_train, y_train, X_test, y_test) -> dict[str, list[dict]]:
-    """One separately trained model per point: ``{run name: steps}``."""
-    out = {}
-    for lr in learning_rates:
-        steps = []
-        for n in n_values:
-            model = GradientBoostingClassifier(n_estimators=n, learning_rate=lr, random_state=42)
-            model.fit(X_train, y_train)
-            steps.append({"n_estimators": n, "train_accuracy": model.score(X_train, y_train),
-                          "test_accuracy": model.score(X_test, y_test)})
-        out[f"gb-lr-{lr}"] = steps
-    return out
+#: ``{run name: steps}`` of the public case: scikit-learn's accuracies of a separately trained
+#: model per point, rounded to 4 decimals; tests/test_nb04_public_expected.py recomputes them.
+PUBLIC_LR = {
+    "gb-lr-0.05": [{"n_estimators": 2, "train_accuracy": 0.9786, "test_accuracy": 0.9333},
+                   {"n_estimators": 5, "train_accuracy": 0.9786, "test_accuracy": 0.9333},
+                   {"n_estimators": 10, "train_accuracy": 0.9786, "test_accuracy": 0.9333}],
+    "gb-lr-0.5": [{"n_estimators": 2, "train_accuracy": 0.9857, "test_accuracy": 0.9167},
+                  {"n_estimators": 5, "train_accuracy": 1.0, "test_accuracy": 0.9333},
+                  {"n_estimators": 10, "train_accuracy": 1.0, "test_accuracy": 0.9333}],
+}
 
 
 def public_lr_cases() -> list[Case]:
     """Two learning rates, three sizes, on 200 tumours."""
     return [("learning rates 0.05 and 0.5, n_estimators 2, 5, 10, on breast cancer",
-             ([0.05, 0.5], [2, 5, 10], *split()), None)]
+             ([0.05, 0.5], [2, 5, 10], *split()), PUBLIC_LR)]
 
 
 @check
 def check_compare_learning_rates(compare_learning_rates: Callable,
                                  cases: Sequence[Case] | None = None) -> None:
-    """``compare_learning_rates(project, lrs, n_values, ...)`` logs one run per learning rate."""
+    """``compare_learning_rates(project, lrs, n_values, ...)`` logs one run per learning rate.
+
+    Each case's expected result is ``{run name: steps}``, one entry per learning rate, in order.
+    """
     with tracking.scratch_projects() as new:
-        for label, args, _ in cases or public_lr_cases():
+        for label, args, expected in cases or public_lr_cases():
             learning_rates, n_values = args[0], args[1]
-            want = lr_oracle(*args)
+            want = given(expected, label)
             project = new("learning-rates")
             call_logging(compare_learning_rates, project, list(learning_rates), list(n_values), *args[2:])
             runs = tracking.read_runs(project)
@@ -357,27 +373,25 @@ def check_run_name(run_name: Callable, cases: Sequence[Case] | None = None) -> N
 # -- 7. the environment --------------------------------------------------------------------------
 
 
-def git_commit(path: str | Path) -> str | None:
-    """The commit checked out in the repository containing ``path``, or None."""
-    try:
-        result = subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"],
-                                capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
+def head_by_rev_list(folder: Path) -> str | None:
+    """The newest commit reachable from HEAD, by git's plumbing ``rev-list``; None without one."""
+    if shutil.which("git") is None:
         return None
-    return result.stdout.strip()
+    listed = subprocess.run(["git", "rev-list", "--max-count=1", "HEAD"], cwd=folder,
+                            capture_output=True, text=True)
+    return listed.stdout.strip() if listed.returncode == 0 else None
 
 
-def environment_oracle(packages: Sequence[str], path: str | Path) -> dict:
-    """What ``environment_record`` must return."""
-    record: dict[str, Any] = {"python": platform.python_version()}
-    record.update({name: importlib.metadata.version(name) for name in packages})
-    record["git_commit"] = git_commit(path)
-    return record
+def expected_environment(packages: Sequence[str], folder: Path) -> dict:
+    """The record of this machine: the versions the exercise names, the commit from ``rev-list``."""
+    return {"python": platform.python_version(),
+            **{package: importlib.metadata.version(package) for package in packages},
+            "git_commit": head_by_rev_list(folder)}
 
 
 def public_environment_cases() -> list[Case]:
     """The course's packages and the course folder."""
-    return [("the course folder", (PACKAGES, REPO_ROOT), None)]
+    return [("the course folder", (PACKAGES, REPO_ROOT), expected_environment(PACKAGES, REPO_ROOT))]
 
 
 @check
@@ -386,7 +400,7 @@ def check_environment_record(environment_record: Callable, cases: Sequence[Case]
     for label, (packages, path), expected in cases or public_environment_cases():
         with tracking.quiet():
             got = environment_record(list(packages), path)
-        want = expected if expected is not None else environment_oracle(packages, path)
+        want = given(expected, label)
         expect(isinstance(got, dict), f"environment_record must return a dict, got {type(got).__name__}.")
         expect_equal(sorted(got), sorted(want), f"the keys of the record ({label})")
         for key in want:
@@ -422,12 +436,15 @@ def load_model(path: Path) -> Any:
 
 @check
 def check_log_tracked_run(log_tracked_run: Callable, cases: Sequence[Case] | None = None,
-                          packages: Sequence[str] = PACKAGES) -> None:
+                          environment: dict | None = None) -> None:
     """``log_tracked_run(project, model, config, metrics, tags)``: name, tags, environment, model file.
 
     Each case's arguments are ``(model, config, metrics, tags, X_probe)``: the stored model
-    must predict like ``model`` on ``X_probe``.
+    must predict like ``model`` on ``X_probe``. ``environment`` is the record expected in the
+    config (default: this machine's, for PACKAGES and the current folder).
     """
+    if environment is None:
+        environment = expected_environment(PACKAGES, Path.cwd())
     with tracking.scratch_projects() as new:
         for label, (model, config, metrics, tags, X_probe), name in cases or public_tracked_cases():
             project = new("tracked-run")
@@ -436,8 +453,7 @@ def check_log_tracked_run(log_tracked_run: Callable, cases: Sequence[Case] | Non
             expect_runs(runs, [name], label, "The name must be run_name(config, SHORT_NAMES).")
             expect_equal(returned, name, f"the name log_tracked_run returns ({label})")
             run = runs[0]
-            want_config = {**config, "tags": list(tags),
-                           "environment": environment_oracle(packages, Path.cwd())}
+            want_config = {**config, "tags": list(tags), "environment": environment}
             for key in ("tags", "environment"):
                 expect(key in run["config"], f"the run's config needs the entry {key!r} ({label}).")
             expect_same(run["config"]["tags"], want_config["tags"], f"the tags in the config ({label})")
@@ -465,26 +481,15 @@ RunSpec = tuple[str, dict, list[dict]]  # (name, config, steps)
 def log_runs(project: str, specs: Sequence[RunSpec]) -> None:
     """Log runs to ``project`` with trackio directly (the check's own data)."""
     with tracking.quiet():
-        for name, config, steps in specs:
-            trackio.init(project=project, name=name, config=config, embed=False, auto_log_cpu=False)
+        for run, config, steps in specs:
+            trackio.init(name=run, project=project, config=config, embed=False, auto_log_cpu=False)
             for step in steps:
                 trackio.log(step)
             trackio.finish()
 
 
-def expected_table(project: str) -> list[dict]:
-    """One dict per run: name, user config, last value of each metric."""
-    rows = []
-    for run in tracking.read_runs(project):
-        row = {"run": run["name"], **run["config"]}
-        for entry in run["logs"]:
-            row.update({k: v for k, v in entry.items() if k != "step"})
-        rows.append(row)
-    return rows
-
-
 def public_runs_table_cases() -> list[Case]:
-    """Three runs: two single-step comparisons and a three-step sweep."""
+    """Three runs: two single-step comparisons and a three-step sweep, and the rows they give."""
     specs = [
         ("LogisticRegression", {"model": "LogisticRegression", "experiment": "model-comparison"},
          [{"train_accuracy": 0.99, "test_accuracy": 0.97}]),
@@ -493,17 +498,29 @@ def public_runs_table_cases() -> list[Case]:
         ("rf-sweep", {"model": "RandomForest", "experiment": "sweep", "max_depth": 10},
          [{"n_estimators": n, "test_accuracy": acc} for n, acc in [(10, 0.93), (20, 0.94), (30, 0.96)]]),
     ]
-    return [("three runs", (specs,), None)]
+    rows = [
+        {"run": "LogisticRegression", "model": "LogisticRegression", "experiment": "model-comparison",
+         "train_accuracy": 0.99, "test_accuracy": 0.97},
+        {"run": "RandomForest", "model": "RandomForest", "experiment": "model-comparison",
+         "train_accuracy": 1.0, "test_accuracy": 0.95},
+        {"run": "rf-sweep", "model": "RandomForest", "experiment": "sweep", "max_depth": 10,
+         "n_estimators": 30, "test_accuracy": 0.96},
+    ]
+    return [("three runs", (specs,), rows)]
 
 
 @check
 def check_runs_table(runs_table: Callable, cases: Sequence[Case] | None = None) -> None:
-    """``runs_table(project)``: one row per run, config columns and last metric values."""
+    """``runs_table(project)``: one row per run, config columns and last metric values.
+
+    Each case's arguments are the runs the check logs, ``[(name, config, steps), ...]``;
+    its expected result is the list of rows, as dicts (a missing key is a NaN cell).
+    """
     with tracking.scratch_projects() as new:
-        for label, (specs,), _ in cases or public_runs_table_cases():
+        for label, (specs,), expected in cases or public_runs_table_cases():
+            want = given(expected, label)
             project = new("runs-table")
             log_runs(project, specs)
-            want = expected_table(project)
             with tracking.quiet():
                 table = runs_table(project)
             expect(isinstance(table, pd.DataFrame), "runs_table must return a pandas DataFrame.")
@@ -545,33 +562,34 @@ def _objective(trial) -> float:
     return -((x - 1.0) ** 2) - n
 
 
-def study_steps(study) -> list[dict]:
-    """The steps a correct callback logs: one per completed trial, in order."""
+def steps_from_records(study) -> list[dict]:
+    """One step per trial the study recorded as complete, from Optuna's own filter and records."""
     import optuna
 
-    steps, best = [], None
-    maximize = study.direction == optuna.study.StudyDirection.MAXIMIZE
-    for trial in study.trials:
-        if trial.state != optuna.trial.TrialState.COMPLETE:
-            continue
-        if best is None or (trial.value > best if maximize else trial.value < best):
-            best = trial.value
-        steps.append({"trial": trial.number, "value": trial.value, "best_value": best, **trial.params})
-    return steps
+    records = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    values = np.array([record.value for record in records], dtype=float)
+    running = np.maximum if study.direction == optuna.study.StudyDirection.MAXIMIZE else np.minimum
+    best = running.accumulate(values) if len(values) else values
+    return [{"trial": record.number, "value": record.value, "best_value": float(b), **record.params}
+            for record, b in zip(records, best)]
 
 
 def public_log_trial_cases() -> list[Case]:
     """A maximised two-parameter function, 6 TPE trials."""
-    return [("6 trials maximising -(x-1)^2 - n", ("maximize", _objective, 6, 0), None)]
+    return [("6 trials maximising -(x-1)^2 - n", ("maximize", _objective, 6, 0), steps_from_records)]
 
 
 @check
 def check_log_trial(log_trial: Callable, cases: Sequence[Case] | None = None) -> None:
-    """``log_trial(study, trial)`` logs one step per completed trial of the current run."""
+    """``log_trial(study, trial)`` logs one step per completed trial of the current run.
+
+    Each case's expected result is a function of the finished study giving the steps.
+    """
     import optuna
 
     with tracking.scratch_projects() as new:
-        for label, (direction, objective, n_trials, seed), _ in cases or public_log_trial_cases():
+        for label, (direction, objective, n_trials, seed), expected in cases or public_log_trial_cases():
+            steps_of = given(expected, label)
             project = new("log-trial")
             with tracking.quiet():
                 trackio.init(project=project, name="study", embed=False, auto_log_cpu=False,
@@ -584,4 +602,4 @@ def check_log_trial(log_trial: Callable, cases: Sequence[Case] | None = None) ->
             expect_runs(runs, ["study"], label,
                         "Log to the run that is already open: do not call trackio.init or "
                         "trackio.finish in the callback.")
-            expect_steps(runs[0], study_steps(study), label, atol=1e-12)
+            expect_steps(runs[0], steps_of(study), label, atol=1e-12)
