@@ -24,7 +24,8 @@ FILES = Path(__file__).resolve().parent / "student_files"
 
 
 def _student_pyproject(text: str) -> str:
-    text = re.sub(r'(?m)^\s*"(?:%s)[^"]*",\n' % "|".join(GRADING_ONLY), "", text)
+    grading_only = "|".join(GRADING_ONLY)
+    text = re.sub(rf'(?m)^\s*"(?:{grading_only})[^"]*",\n', "", text)
     text = re.sub(r'(?ms)^\[project\.optional-dependencies\].*?(?=^\[)', "", text)
     text = re.sub(r'(?ms)^\[tool\.(?:pytest|ruff)[^\]]*\].*?(?=^\[|\Z)', "", text)
     text = text.replace('packages = ["helpers", "helpers.checks", "autograde", "autograde.checks"]',

@@ -17,9 +17,13 @@ RELEASED = COURSE_ROOT / "notebooks" / ASSIGNMENT
 
 
 def distinctive_solution_lines(name: str) -> list[str]:
-    """Lines of reference code (between the solution markers) long enough to be telling."""
+    """Lines of reference code (between the solution markers) long enough to be telling.
+
+    A line that the notebook also shows outside its solution regions (in the
+    exercise text or a demo cell) is given to students anyway, so it does not count.
+    """
     nb = nbformat.read(COURSE_ROOT / "solutions" / ASSIGNMENT / f"{name}.ipynb", as_version=4)
-    lines = []
+    inside_lines, outside_text = [], []
     for cell in nb.cells:
         inside = False
         for line in cell.source.splitlines():
@@ -27,9 +31,12 @@ def distinctive_solution_lines(name: str) -> list[str]:
                 inside = True
             elif "END SOLUTION" in line:
                 inside = False
-            elif inside and len(line.strip()) >= 25:
-                lines.append(line.strip())
-    return lines
+            elif inside:
+                inside_lines.append(line.strip())
+            else:
+                outside_text.append(line)
+    shown = "\n".join(outside_text)
+    return [line for line in inside_lines if len(line) >= 25 and line not in shown]
 
 
 @pytest.fixture(scope="module")
