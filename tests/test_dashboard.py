@@ -13,14 +13,10 @@ Needs ``/usr/bin/chromium`` (``apt-get install -y chromium``); skipped without i
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
