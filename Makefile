@@ -10,6 +10,7 @@ STAMP  := $(VENV)/.installed
 STUDENT ?=
 FORCE   ?=
 SUBMITTED ?=
+JOBS    ?=
 
 .PHONY: setup lab release grade test lint bench bench-grade clean check dashboard student-bundle browser
 
@@ -31,7 +32,7 @@ release: setup  ## regenerate notebooks/ from solutions/ (nbgrader generate_assi
 	$(PY) -m autograde.release
 
 grade: setup  ## grade submitted/ (or the demo class when submitted/ is empty)
-	$(PY) -m autograde.grade $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) $(if $(SUBMITTED),--submitted $(SUBMITTED))
+	$(PY) -m autograde.grade $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) $(if $(SUBMITTED),--submitted $(SUBMITTED)) $(if $(JOBS),--jobs $(JOBS))
 
 check: setup  ## run the public checks over notebooks/ (never writes into them)
 	$(PY) -m helpers.check_notebooks notebooks/week08
@@ -63,4 +64,4 @@ student-bundle: setup  ## dist/week08-student.zip: what students receive
 	$(PY) -m autograde.bundle
 
 clean:
-	rm -rf autograded feedback gradebook.db grades.csv class_report .grading source_with_tests bench/results test-output dist .pytest_cache
+	rm -rf autograded feedback gradebook.db grades.csv class_report .grading source_with_tests bench/results test-output dist .pytest_cache .trackio

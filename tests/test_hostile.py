@@ -17,7 +17,6 @@ from tests.corpus import make_tiny_course, submission, write
 
 pytestmark = pytest.mark.slow
 
-GRADER = "from pathlib import Path\nimport helpers\nROOT = Path(helpers.__file__).resolve().parents[1]\n"
 COURSE = "import os\nfrom pathlib import Path\nCOURSE = Path(os.getcwd()).resolve()\n"
 
 HOSTILE = {
@@ -54,9 +53,10 @@ HOSTILE = {
 # Functions that cheat when they are called, rather than at load time.
 HOSTILE_FUNCTIONS = {
     # Read the reference solution from disk and run it.
-    "reads_solutions": GRADER + "def add(a, b):\n"
-                       "    import json\n"
-                       "    nb = json.loads((ROOT / 'solutions/week08/01_tiny.ipynb').read_text())\n"
+    "reads_solutions": "def add(a, b):\n"
+                       "    import json\n    from pathlib import Path\n"
+                       "    root = next(p for p in Path.cwd().parents if (p / 'solutions').is_dir())\n"
+                       "    nb = json.loads((root / 'solutions/week08/01_tiny.ipynb').read_text())\n"
                        "    return a + b if nb else a - b\n"
                        "def mean(xs):\n    return 0.0",
     # Return an object that claims to equal anything.
@@ -78,7 +78,7 @@ def graded(tmp_path_factory):
     for name, extra in HOSTILE.items():
         write(submission(root, wrong=True, extra=extra), submitted, name)
     for name, code in HOSTILE_FUNCTIONS.items():
-        nb = submission(root, answered=False, extra=code, after="mean")
+        nb = submission(root, answered=False, extra=code, after="add")
         write(nb, submitted, name)
     victim_files = {p: p.read_bytes() for p in (submitted / "victim").rglob("*") if p.is_file()}
     env = {"WEEK08_CELL_TIMEOUT": "10", "WEEK08_MEMORY_MB": "3072"}
