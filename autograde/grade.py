@@ -203,8 +203,8 @@ def _verify(scratch: Path, student: str, paths: Paths) -> dict[str, dict] | None
     command = [sys.executable, "-m", "autograde.verify", str(folder), str(out),
                "--course-root", str(paths.root), "--scratch", str(scratch / "verify")]
     try:
-        subprocess.run(command, env=environment({"WEEK08_TRACKIO_DIR": str(scratch / "trackio-verify")}),
-                       capture_output=True, text=True, timeout=SUBMISSION_TIMEOUT, check=False)
+        subprocess.run(command, env=environment(), capture_output=True, text=True,
+                       timeout=SUBMISSION_TIMEOUT, check=False)
         return {f"{v['notebook']}:{v['grade_id']}": v for v in json.loads(out.read_text())}
     except (subprocess.TimeoutExpired, OSError, ValueError):
         return None

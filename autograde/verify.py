@@ -81,7 +81,7 @@ def hidden_paths(course_root: Path) -> list[Path]:
 def _worker(order: dict, scratch: Path, hidden: list[Path], name: str) -> subprocess.Popen:
     env = dict(environment(), HOME=str(scratch), MPLCONFIGDIR=str(scratch), MPLBACKEND="Agg",
                NBGRADER_EXECUTION="autograde", PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(scratch))
-    env.setdefault("WEEK08_TRACKIO_DIR", str(scratch / "trackio"))
+    env["WEEK08_TRACKIO_DIR"] = str(scratch / "trackio")  # the only folder the worker may write
     process = sandbox.popen([sys.executable, "-m", "autograde.child"], name=name,
                             jail=sandbox.Jail(writable=scratch, hidden=hidden),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
