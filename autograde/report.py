@@ -30,14 +30,19 @@ def _read_grades(path: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
 def _score_figure(out: Path, cols: list[Column], rows: list[dict[str, str]]) -> None:
     notebooks = [c for c in cols if c.grade_id is None]
     n = max(len(notebooks), 1)
-    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 2.6), squeeze=False, sharey=True)
-    for ax, col in zip(axes[0], notebooks):
+    ncols = min(4, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), squeeze=False, sharey=True)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    for ax, col in zip(axes.ravel(), notebooks):
         values = [float(r[col.name]) for r in rows]
         ax.hist(values, bins=min(10, max(int(col.max_points), 1)), range=(0, max(col.max_points, 1)),
                 color="#1f77b4", edgecolor="white")
-        ax.set_title(col.name[:18], fontsize=9)
+        ax.set_title(col.name, fontsize=9)
         ax.set_xlabel(f"points (of {col.max_points:g})", fontsize=8)
-    axes[0][0].set_ylabel("students")
+    for row in axes:
+        row[0].set_ylabel("students")
     fig.suptitle("Score distribution per notebook")
     fig.tight_layout()
     fig.savefig(out, dpi=100)
