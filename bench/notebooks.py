@@ -39,7 +39,8 @@ def run_once(path: Path, env: dict[str, str]) -> float:
     os.environ.pop("MPLBACKEND", None)
     os.environ.update(env)
     try:
-        with tempfile.TemporaryDirectory() as scratch:
+        (COURSE_ROOT / ".trackio").mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="bench-", dir=COURSE_ROOT / ".trackio") as scratch:
             os.environ["WEEK08_TRACKIO_DIR"] = scratch
             nb = nbformat.read(path, as_version=4)
             start = time.perf_counter()

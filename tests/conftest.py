@@ -17,8 +17,9 @@ FIRST = "01_manual_grid_search"
 os.environ.setdefault("WEEK08_FAST", "1")
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
-# trackio files written by in-process checks go to a scratch folder, never the course's or ~/.cache.
-os.environ.setdefault("WEEK08_TRACKIO_DIR", tempfile.mkdtemp(prefix="week08-trackio-"))
+# trackio files written by in-process checks stay in the course (git-ignored .trackio/), never ~/.cache.
+(COURSE_ROOT / ".trackio").mkdir(exist_ok=True)
+os.environ.setdefault("WEEK08_TRACKIO_DIR", tempfile.mkdtemp(prefix="tests-", dir=COURSE_ROOT / ".trackio"))
 
 
 def make_course(root: Path, notebooks: list[str]) -> Path:

@@ -71,6 +71,14 @@ def test_released_notebook_has_no_solution_or_hidden_tests(name):
 
 
 @pytest.mark.parametrize("name", notebook_names())
+def test_shipped_helpers_contain_no_reference_line(name):
+    """helpers/ (public checks included) goes to students: it must not hold the answers."""
+    texts = {p: p.read_text() for p in (COURSE_ROOT / "helpers").rglob("*.py")}
+    leaked = {line: [p.name for p, t in texts.items() if line in t] for line in distinctive_solution_lines(name)}
+    assert not {line: where for line, where in leaked.items() if where}
+
+
+@pytest.mark.parametrize("name", notebook_names())
 def test_solution_notebooks_are_clean(name):
     """Committed solutions carry no outputs or execution counts, and stable unique cell ids."""
     raw = json.loads((COURSE_ROOT / "solutions" / ASSIGNMENT / f"{name}.ipynb").read_text())
