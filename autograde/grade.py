@@ -70,6 +70,7 @@ class Result:
     scores: dict[str, float] = field(default_factory=dict)  # final, per column name
     flags: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (autograde, feedback, verify)
 
     def add_status(self, status: str) -> None:
         if SEVERITY.index(status) < SEVERITY.index(self.status):
@@ -173,13 +174,17 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
     hidden = [p for p in hidden_paths(paths.root) if p.name != "solutions"] + [submitted]
     jail = sandbox.Jail(writable=scratch, hidden=hidden)
     common = [f"--student={sub.student}", "--force"]
+    clock = time.perf_counter()
     try:
         done = _nbgrader(["autograde", ASSIGNMENT, *common], scratch, jail, f"{sub.student}-autograde",
                          SUBMISSION_TIMEOUT)
+        result.stages["autograde"] = round(time.perf_counter() - clock, 2)
+        clock = time.perf_counter()
         if done.returncode != 0:
             result.add_status("error")
             result.messages.append("nbgrader could not grade this submission: " + _last_error_line(done.stderr))
         _nbgrader(["generate_feedback", ASSIGNMENT, *common], scratch, jail, f"{sub.student}-feedback", 300)
+        result.stages["feedback"] = round(time.perf_counter() - clock, 2)
     except subprocess.TimeoutExpired:
         result.add_status("timed out")
         result.messages.append(f"grading stopped after {SUBMISSION_TIMEOUT} s for the whole submission.")
@@ -187,7 +192,9 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
         result.add_status("timed out")
         result.messages.append(f"{name}: a cell ran longer than the per-cell limit and was stopped.")
     nbgrader_scores = student_scores(f"sqlite:///{scratch / 'gradebook.db'}", sub.student)
+    clock = time.perf_counter()
     verdicts = _verify(scratch, sub.student, paths)
+    result.stages["verify"] = round(time.perf_counter() - clock, 2)
     result.scores, result.flags = _combine(nbgrader_scores, verdicts, sub.staged)
     if result.flags:
         result.add_status("flagged")
