@@ -17,27 +17,13 @@ import re
 
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from traitlets import Bool, Unicode
+from traitlets import Bool
 
-from helpers.notebook_code import is_test_cell
+from helpers.notebook_code import is_test_cell, mentions_hidden_tests, strip_hidden_tests
 
 #: Replaces the hidden region in the feedback copy of a test cell.
 HIDDEN_NOTE = "# (hidden tests ran here when your notebook was graded)"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def strip_hidden_region(source: str, begin: str, end: str) -> str:
-    """Replace every ``begin``...``end`` region of ``source`` by :data:`HIDDEN_NOTE`."""
-    kept, hiding = [], False
-    for line in source.splitlines():
-        if begin in line:
-            hiding = True
-            kept.append(HIDDEN_NOTE)
-        elif end in line and hiding:
-            hiding = False
-        elif not hiding:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 def plain_error(output: NotebookNode) -> NotebookNode:
@@ -54,16 +40,14 @@ class ScrubHiddenTests(Preprocessor):
     """Remove hidden tests and test-cell tracebacks from a notebook (for feedback)."""
 
     enabled = Bool(True).tag(config=True)
-    begin_delimiter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
-    end_delimiter = Unicode("END HIDDEN TESTS").tag(config=True)
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
         if cell.cell_type != "code" or not is_test_cell(cell):
             return cell, resources
-        cell.source = strip_hidden_region(cell.source, self.begin_delimiter, self.end_delimiter)
+        cell.source = strip_hidden_tests(cell.source, replacement=HIDDEN_NOTE)
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 plain_error(output)
-            elif output.get("output_type") == "stream" and self.begin_delimiter in output.get("text", ""):
+            elif output.get("output_type") == "stream" and mentions_hidden_tests(output.get("text", "")):
                 output["text"] = HIDDEN_NOTE + "\n"
         return cell, resources

@@ -15,35 +15,16 @@ import argparse
 import contextlib
 import io
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 
-from helpers.notebook_code import is_test_cell, load_definitions
+from helpers.notebook_code import is_test_cell, load_definitions, strip_hidden_tests
 
 #: Seconds the checks of one notebook may take before they are stopped.
 NOTEBOOK_TIMEOUT = 300
-
-
-#: nbgrader's markers around the hidden part of a test cell (only solutions have one).
-_HIDDEN_BEGIN = re.compile(r"#+\s*BEGIN\s+HIDDEN\s+TESTS")
-_HIDDEN_END = re.compile(r"#+\s*END\s+HIDDEN\s+TESTS")
-
-
-def public_part(source: str) -> str:
-    """A test cell's source without its hidden-test region."""
-    kept, hiding = [], False
-    for line in source.splitlines():
-        if _HIDDEN_BEGIN.search(line):
-            hiding = True
-        elif _HIDDEN_END.search(line):
-            hiding = False
-        elif not hiding:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 def check_notebook(path: Path) -> list[dict]:
@@ -63,7 +44,7 @@ def check_notebook(path: Path) -> list[dict]:
         else:
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
-                    exec(compile(public_part(cell.source), meta["grade_id"], "exec"), dict(vars(module)))  # noqa: S102
+                    exec(compile(strip_hidden_tests(cell.source), meta["grade_id"], "exec"), dict(vars(module)))  # noqa: S102
                 row.update(passed=True, message="passed")
             except Exception as error:
                 text = str(error).strip().splitlines()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import types
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,36 @@ def is_test_cell(cell: Any) -> bool:
     """True for an nbgrader test cell (graded, not a solution)."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return bool(meta.get("grade")) and not meta.get("solution")
+
+
+#: nbgrader's markers around the hidden part of a test cell (only solutions have one).
+_HIDDEN_BEGIN = re.compile(r"#+\s*BEGIN\s+HIDDEN\s+TESTS")
+_HIDDEN_END = re.compile(r"#+\s*END\s+HIDDEN\s+TESTS")
+
+
+def mentions_hidden_tests(text: str) -> bool:
+    """True if ``text`` contains nbgrader's begin-hidden-tests marker (with or without ``#``)."""
+    return bool(re.search(r"BEGIN\s+HIDDEN\s+TESTS", text))
+
+
+def strip_hidden_tests(source: str, replacement: str | None = None) -> str:
+    """A test cell's source without its hidden-test region(s).
+
+    Parameters
+    ----------
+    source:
+        The cell's source.
+    replacement:
+        A line put where each hidden region was; None drops the region silently.
+    """
+    kept, hiding = [], False
+    for line in source.splitlines():
+        if _HIDDEN_BEGIN.search(line):
+            hiding = True
+            if replacement is not None:
+                kept.append(replacement)
+        elif hiding and _HIDDEN_END.search(line):
+            hiding = False
+        elif not hiding:
+            kept.append(line)
+    return "\n".join(kept)

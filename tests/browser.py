@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,19 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=15)
     if server.stdout:
         server.stdout.close()
+
+
+@contextlib.contextmanager
+def open_page(url: str, width: int = 1280, height: int = 800, timeout_ms: int = 60_000) -> Iterator:
+    """A Playwright page in headless Debian chromium (fresh profile) showing ``url``; closed afterwards."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS,
+            viewport={"width": width, "height": height})
+        try:
+            page = browser.new_page()
+            page.goto(url, timeout=timeout_ms)
+            yield page
+        finally:
+            browser.close()

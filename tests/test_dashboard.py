@@ -15,13 +15,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
 
 import pytest
 
 from helpers.data import REPO_ROOT
-from tests.browser import CHROMIUM, FLAGS, free_port, needs_chromium, stop, wait_until_served
+from tests.browser import free_port, needs_chromium, open_page, stop, wait_until_served
 
 PROJECT = "cs203-week08-lab"
 RUNS = ["LogisticRegression", "RandomForest", "rf-n-estimators-sweep"]
@@ -47,7 +46,6 @@ trackio.finish()
 
 
 def test_dashboard_shows_the_logged_runs(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
     home, store = tmp_path / "home", tmp_path / "store"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in {"TRACKIO_DIR", "HF_HOME", "XDG_CACHE_HOME"}}
@@ -63,27 +61,19 @@ def test_dashboard_shows_the_logged_runs(tmp_path):
                               text=True)
     try:
         wait_until_served(f"http://127.0.0.1:{port}/", server)
-        with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_api.sync_playwright() as p:
-            browser = p.chromium.launch_persistent_context(
-                profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS,
-                viewport={"width": 1280, "height": 800})
-            try:
-                page = browser.new_page()
-                page.goto(url, timeout=60_000)
-                for name in RUNS:
-                    page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
-                page.get_by_text("test_accuracy", exact=True).first.wait_for(timeout=30_000)
-                page.wait_for_timeout(1000)  # let the charts draw before the screenshot
-                SCREENSHOT.parent.mkdir(exist_ok=True)
-                page.screenshot(path=str(SCREENSHOT))
-                # The Runs tab lists the runs; a run's page shows its configuration.
-                page.get_by_role("button", name="Runs", exact=True).click()
-                page.get_by_text("rf-n-estimators-sweep", exact=True).first.click()
-                page.get_by_text("Configuration", exact=True).first.wait_for(timeout=30_000)
-                page.get_by_text("n_estimators_sweep").first.wait_for(timeout=30_000)
-                body = page.inner_text("body")
-            finally:
-                browser.close()
+        with open_page(url) as page:
+            for name in RUNS:
+                page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
+            page.get_by_text("test_accuracy", exact=True).first.wait_for(timeout=30_000)
+            page.wait_for_timeout(1000)  # let the charts draw before the screenshot
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+            # The Runs tab lists the runs; a run's page shows its configuration.
+            page.get_by_role("button", name="Runs", exact=True).click()
+            page.get_by_text("rf-n-estimators-sweep", exact=True).first.click()
+            page.get_by_text("Configuration", exact=True).first.wait_for(timeout=30_000)
+            page.get_by_text("n_estimators_sweep").first.wait_for(timeout=30_000)
+            body = page.inner_text("body")
     finally:
         stop(server)
     for name in RUNS:

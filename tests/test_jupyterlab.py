@@ -5,19 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
 from autograde import COURSE_ROOT
-from tests.browser import CHROMIUM, FLAGS, free_port, needs_chromium, stop, wait_until_served
+from tests.browser import free_port, needs_chromium, open_page, stop, wait_until_served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 SCREENSHOT = COURSE_ROOT / "test-output" / "jupyterlab_nb01.png"
 
 
 def test_jupyterlab_shows_notebook_01_with_its_title_and_first_exercise(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
     port = free_port()
     env = dict(os.environ, HOME=str(tmp_path), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
     server = subprocess.Popen(
@@ -29,20 +27,12 @@ def test_jupyterlab_shows_notebook_01_with_its_title_and_first_exercise(tmp_path
     try:
         wait_until_served(f"http://127.0.0.1:{port}/api", server)
         url = f"http://127.0.0.1:{port}/lab/tree/week08/01_manual_grid_search.ipynb"
-        with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_api.sync_playwright() as p:
-            browser = p.chromium.launch_persistent_context(
-                profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS,
-                viewport={"width": 1400, "height": 1000})
-            try:
-                page = browser.new_page()
-                page.goto(url, timeout=90_000)
-                page.locator(".jp-RenderedMarkdown h1", has_text="Lab 01").first.wait_for(timeout=90_000)
-                page.locator(".jp-RenderedMarkdown h3", has_text="Exercise 1").first.wait_for(timeout=60_000)
-                SCREENSHOT.parent.mkdir(exist_ok=True)
-                page.screenshot(path=str(SCREENSHOT))
-                body = page.inner_text("body")
-            finally:
-                browser.close()
+        with open_page(url, width=1400, height=1000, timeout_ms=90_000) as page:
+            page.locator(".jp-RenderedMarkdown h1", has_text="Lab 01").first.wait_for(timeout=90_000)
+            page.locator(".jp-RenderedMarkdown h3", has_text="Exercise 1").first.wait_for(timeout=60_000)
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+            body = page.inner_text("body")
     finally:
         stop(server)
     assert "count_parameters" in body

@@ -19,6 +19,7 @@ from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_vali
 
 from autograde.checks import nb02 as hidden
 from helpers.checks import nb02 as public
+from tests.alternatives import check_name, check_names
 
 
 def peak_search_1d_loops(f, budget, seeds):
@@ -137,21 +138,15 @@ ALTERNATIVES = [peak_search_1d_loops, sample_layouts_meshgrid, count_distinct_se
                 same_budget_searches_prod, budget_table_rows, recommend_strategy_loop]
 
 
-def _exercise(fn) -> str:
-    return next(name for name in hidden.__dict__ if name.startswith("check_")
-                and fn.__name__.startswith(name.removeprefix("check_") + "_"))
-
-
 @pytest.mark.parametrize("fn", ALTERNATIVES, ids=[f.__name__ for f in ALTERNATIVES])
 def test_public_and_hidden_checks_accept_an_alternative_correct_implementation(fn):
-    check = _exercise(fn)
+    check = check_name(fn, hidden)
     getattr(public, check)(fn)
     getattr(hidden, check)(fn)
 
 
 def test_every_exercise_has_an_alternative():
-    checks = {name for name in hidden.__dict__ if name.startswith("check_")}
-    assert checks == {_exercise(fn) for fn in ALTERNATIVES}
+    assert check_names(hidden) == {check_name(fn, hidden) for fn in ALTERNATIVES}
 
 
 def test_sample_params_choice_is_the_same_stream_as_integers():

@@ -29,6 +29,7 @@ from sklearn.svm import SVC
 
 from autograde.checks import nb06 as hidden
 from helpers.checks import nb06 as public
+from tests.alternatives import check_name, check_names
 
 
 def make_model_configs_make_pipeline(n_trees=100, random_state=0):
@@ -104,18 +105,12 @@ ALTERNATIVES = [make_model_configs_make_pipeline, diy_automl_loop, tuning_workfl
                 flaml_leaderboard_dict, automl_red_flags_comprehension]
 
 
-def _exercise(fn) -> str:
-    return next(name for name in hidden.__dict__ if name.startswith("check_")
-                and fn.__name__.startswith(name.removeprefix("check_") + "_"))
-
-
 @pytest.mark.parametrize("fn", ALTERNATIVES, ids=[f.__name__ for f in ALTERNATIVES])
 def test_public_and_hidden_checks_accept_an_alternative_correct_implementation(fn):
-    check = _exercise(fn)
+    check = check_name(fn, hidden)
     getattr(public, check)(fn)
     getattr(hidden, check)(fn)
 
 
 def test_every_exercise_has_an_alternative():
-    checks = {name for name in hidden.__dict__ if name.startswith("check_")}
-    assert checks == {_exercise(fn) for fn in ALTERNATIVES}
+    assert check_names(hidden) == {check_name(fn, hidden) for fn in ALTERNATIVES}
