@@ -1,11 +1,12 @@
-"""The verifier's worker: runs one notebook's test cells against a submission's functions.
+"""The verifier's worker: runs the test cells of a submission's notebooks against its functions.
 
 Started by :mod:`autograde.verify` inside the sandbox (no network, read-only
 filesystem, the solutions and grading state hidden). It reads its instructions
 from standard input **before** any student code is loaded:
 
-    {"submission": path, "reference": {notebook: definitions source},
-     "cells": [[grade_id, source], ...], "start": index, "key": secret}
+    {"submissions": {notebook: path}, "reference": {notebook: definitions source},
+     "cells": [[notebook, grade_id, source], ...], "start": index, "key": secret,
+     "check_modules": [module, ...]}
 
 then loads the reference functions (from the source it was sent, since the
 solutions folder is hidden from it) and the hidden checks, takes a snapshot of
@@ -75,6 +76,14 @@ def _sign(key: bytes, record: dict) -> str:
     return json.dumps({"record": record, "mac": hmac.new(key, body.encode(), hashlib.sha256).hexdigest()})
 
 
+def _fail_all(channel, key: bytes, cells: list, message: str, tampered: bool) -> None:
+    """Send a failed verdict for each of ``cells``; all but the last say more are coming."""
+    for i, (notebook, grade_id, _) in enumerate(cells):
+        record = {"notebook": notebook, "grade_id": grade_id, "passed": False, "message": message,
+                  "tampered": tampered, "more": i < len(cells) - 1}
+        channel.write(_sign(key, record) + "\n")
+
+
 def main() -> int:
     order = json.loads(sys.stdin.readline())
     key = order.pop("key").encode()
@@ -90,32 +99,41 @@ def main() -> int:
     for check_module in order.get("check_modules", []):
         __import__(check_module)
     guarded = snapshot()
-    try:
-        module = load_definitions(order["submission"], "submission")
-    except BaseException as error:  # noqa: BLE001
-        message = f"could not load the notebook's functions: {type(error).__name__}: {error}"
-        for grade_id, _ in order["cells"][order["start"]:]:
-            channel.write(_sign(key, {"grade_id": grade_id, "passed": False, "message": message}) + "\n")
-        return 0
-    tampered = changed(guarded)
-    for grade_id, source in order["cells"][order["start"]:]:
-        namespace = dict(vars(module))
-        passed, message = True, ""
-        if tampered:
-            passed, message = False, f"loading the notebook replaced {', '.join(tampered[:3])}"
-        else:
+    cells = order["cells"][order["start"]:]
+    loaded: dict[str, types.ModuleType] = {}
+    for index, (notebook, grade_id, source) in enumerate(cells):
+        if notebook not in loaded:
+            rest = [cell for cell in cells[index:] if cell[0] == notebook]
             try:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    exec(compile(source, f"<{grade_id}>", "exec"), namespace)  # noqa: S102
-            except BaseException as error:  # noqa: BLE001 - SystemExit from student code too
+                loaded[notebook] = load_definitions(order["submissions"][notebook], f"submission_{notebook}")
+                problem = ""
+            except BaseException as error:  # noqa: BLE001
                 if isinstance(error, KeyboardInterrupt):
                     raise
-                text = str(error).strip().splitlines()
-                passed, message = False, f"{type(error).__name__}: {text[0] if text else ''}"
+                loaded[notebook] = None  # type: ignore[assignment]
+                problem = f"could not load the notebook's functions: {type(error).__name__}: {error}"
             tampered = changed(guarded)
             if tampered:
-                passed, message = False, f"tampering: the submission replaced {', '.join(tampered[:3])}"
-        record = {"grade_id": grade_id, "passed": passed, "message": message,
+                _fail_all(channel, key, rest, f"loading the notebook replaced {', '.join(tampered[:3])}", True)
+                break  # this process can no longer be trusted: the verifier starts a fresh one
+            if problem:
+                _fail_all(channel, key, rest, problem, False)
+        if loaded[notebook] is None:
+            continue  # its failed verdicts were sent when loading failed
+        namespace = dict(vars(loaded[notebook]))
+        passed, message = True, ""
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(source, f"<{grade_id}>", "exec"), namespace)  # noqa: S102
+        except BaseException as error:  # noqa: BLE001 - SystemExit from student code too
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            text = str(error).strip().splitlines()
+            passed, message = False, f"{type(error).__name__}: {text[0] if text else ''}"
+        tampered = changed(guarded)
+        if tampered:
+            passed, message = False, f"tampering: the submission replaced {', '.join(tampered[:3])}"
+        record = {"notebook": notebook, "grade_id": grade_id, "passed": passed, "message": message,
                   "tampered": bool(tampered)}
         channel.write(_sign(key, record) + "\n")
         if tampered:

@@ -48,6 +48,7 @@ from autograde import ASSIGNMENT, COURSE_ROOT, sandbox
 from autograde.catalog import notebook_names
 from autograde.export import Column, columns, student_scores, write_grades
 from autograde.nbgrader_cli import environment
+from autograde.nbgrader_run import STAGES_MARKER
 from autograde.release import generate
 from autograde.submissions import Submission, find_students, stage
 from autograde.verify import hidden_paths
@@ -104,7 +105,12 @@ class Paths:
         return self.root / "grades.csv"
 
     def scratch(self, student: str) -> Path:
+        """The student's scratch course, the only folder its nbgrader run may write."""
         return self.work / "work" / student
+
+    def verification(self, student: str) -> Path:
+        """The verifier's folder for a student: hidden from that student's nbgrader run."""
+        return self.work / "verify" / student
 
 
 def default_submitted(root: Path) -> Path:
@@ -127,7 +133,8 @@ def grading_key(root: Path) -> str:
 # -- one student, in a worker thread -------------------------------------------------------
 
 
-def _nbgrader(args: list[str], scratch: Path, jail: sandbox.Jail, name: str, timeout: float):
+def _nbgrader(student: str, scratch: Path, jail: sandbox.Jail, timeout: float):
+    """Autograde and generate feedback (:mod:`autograde.nbgrader_run`) in the sandbox."""
     env = environment({
         "HOME": str(scratch / "home"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
         "IPYTHONDIR": str(scratch / "ipython"), "MPLCONFIGDIR": str(scratch / "mpl"),
@@ -135,8 +142,19 @@ def _nbgrader(args: list[str], scratch: Path, jail: sandbox.Jail, name: str, tim
     })
     for folder in ("home", "runtime", "ipython", "mpl", "tmp", "trackio"):
         (scratch / folder).mkdir(exist_ok=True)
-    command = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={scratch}", "--log-level=WARN"]
-    return sandbox.run(command, name=name, jail=jail, timeout=timeout, cwd=scratch, env=env)
+    command = [sys.executable, "-m", "autograde.nbgrader_run", student]
+    return sandbox.run(command, name=f"{student}-nbgrader", jail=jail, timeout=timeout, cwd=scratch, env=env)
+
+
+def _stages(stdout: str) -> dict[str, float]:
+    """Seconds per nbgrader step, from the runner's last ``WEEK08-STAGES`` line (informational)."""
+    for line in reversed((stdout or "").splitlines()):
+        if line.startswith(STAGES_MARKER):
+            try:
+                return {k: float(v) for k, v in json.loads(line[len(STAGES_MARKER):]).items()}
+            except (ValueError, AttributeError, TypeError):
+                return {}
+    return {}
 
 
 def _last_error_line(stderr: str) -> str:
@@ -154,13 +172,23 @@ def _timed_out_notebooks(folder: Path) -> list[str]:
     return names
 
 
-def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted: Path) -> Result:
-    """Autograde, feedback and verify one student in a scratch course; never raises for bad input."""
+def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted: Path,
+                  alongside: bool = False) -> Result:
+    """Autograde, feedback and verify one student in a scratch course; never raises for bad input.
+
+    With ``alongside`` the verifier runs at the same time as nbgrader (on a spare
+    core, so a single student's regrade finishes sooner); otherwise after it (when
+    every core is busy, running both at once would only make them compete). The
+    verifier reads its own copy of the submission, in a folder the student's
+    nbgrader run cannot see. Either way a question scores the lower of the two.
+    """
     start = time.perf_counter()
     result = Result(sub.student, sub.content_hash())
     scratch = paths.scratch(sub.student)
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
+    check_dir = paths.verification(sub.student)
+    for folder in (scratch, check_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     shutil.copyfile(paths.root / "nbgrader_config.py", scratch / "nbgrader_config.py")
     shutil.copyfile(paths.template_db, scratch / "gradebook.db")
     stage(sub, notebooks, scratch / "submitted")
@@ -171,20 +199,18 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
     if not sub.staged:
         result.seconds = round(time.perf_counter() - start, 2)
         return result
+    # The verifier reads its own copy, outside the folder the student's kernels can write.
+    shutil.copytree(scratch / "submitted" / sub.student / ASSIGNMENT, check_dir / "submission")
+    verifier = _start_verify(check_dir, paths) if alongside else None
     hidden = [p for p in hidden_paths(paths.root) if p.name != "solutions"] + [submitted]
     jail = sandbox.Jail(writable=scratch, hidden=hidden)
-    common = [f"--student={sub.student}", "--force"]
     clock = time.perf_counter()
     try:
-        done = _nbgrader(["autograde", ASSIGNMENT, *common], scratch, jail, f"{sub.student}-autograde",
-                         SUBMISSION_TIMEOUT)
-        result.stages["autograde"] = round(time.perf_counter() - clock, 2)
-        clock = time.perf_counter()
+        done = _nbgrader(sub.student, scratch, jail, SUBMISSION_TIMEOUT)
+        result.stages = {"nbgrader": round(time.perf_counter() - clock, 2), **_stages(done.stdout)}
         if done.returncode != 0:
             result.add_status("error")
             result.messages.append("nbgrader could not grade this submission: " + _last_error_line(done.stderr))
-        _nbgrader(["generate_feedback", ASSIGNMENT, *common], scratch, jail, f"{sub.student}-feedback", 300)
-        result.stages["feedback"] = round(time.perf_counter() - clock, 2)
     except subprocess.TimeoutExpired:
         result.add_status("timed out")
         result.messages.append(f"grading stopped after {SUBMISSION_TIMEOUT} s for the whole submission.")
@@ -193,7 +219,9 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
         result.messages.append(f"{name}: a cell ran longer than the per-cell limit and was stopped.")
     nbgrader_scores = student_scores(f"sqlite:///{scratch / 'gradebook.db'}", sub.student)
     clock = time.perf_counter()
-    verdicts = _verify(scratch, sub.student, paths)
+    if verifier is None:
+        verifier = _start_verify(check_dir, paths)
+    verdicts = _finish_verify(verifier, check_dir)
     result.stages["verify"] = round(time.perf_counter() - clock, 2)
     result.scores, result.flags = _combine(nbgrader_scores, verdicts, sub.staged)
     if result.flags:
@@ -203,23 +231,29 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
     return result
 
 
-def _verify(scratch: Path, student: str, paths: Paths) -> dict[str, dict] | None:
-    """Run the independent verifier; ``{notebook:grade_id: verdict}``, or None if it failed."""
-    out = scratch / "verdicts.json"
-    folder = scratch / "submitted" / student / ASSIGNMENT
-    command = [sys.executable, "-m", "autograde.verify", str(folder), str(out),
-               "--course-root", str(paths.root), "--scratch", str(scratch / "verify")]
+def _start_verify(folder: Path, paths: Paths) -> subprocess.Popen:
+    """Start the independent verifier on the copy of the submission in ``folder/submission``."""
+    command = [sys.executable, "-m", "autograde.verify", str(folder / "submission"), str(folder / "verdicts.json"),
+               "--course-root", str(paths.root), "--scratch", str(folder / "scratch")]
+    return subprocess.Popen(command, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _finish_verify(process: subprocess.Popen, folder: Path) -> dict[str, dict] | None:
+    """Wait for the verifier; ``{notebook:grade_id: verdict}``, or None if it failed."""
     try:
-        subprocess.run(command, env=environment(), capture_output=True, text=True,
-                       timeout=SUBMISSION_TIMEOUT, check=False)
-        return {f"{v['notebook']}:{v['grade_id']}": v for v in json.loads(out.read_text())}
-    except (subprocess.TimeoutExpired, OSError, ValueError):
+        process.communicate(timeout=SUBMISSION_TIMEOUT)
+        return {f"{v['notebook']}:{v['grade_id']}": v for v in json.loads((folder / "verdicts.json").read_text())}
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _combine(nbgrader: dict[str, float], verdicts: dict[str, dict] | None,
              staged: list[str]) -> tuple[dict[str, float], list[str]]:
-    """Per question, the lower of the two scores; messages for every disagreement."""
+    """Per question, the lower of the two scores; messages for every disagreement and any tampering."""
     final: dict[str, float] = {}
     flags: list[str] = []
     if verdicts is None:
@@ -269,6 +303,7 @@ def merge(result: Result, paths: Paths) -> None:
             shutil.copytree(source, target)
     save_result(result, paths)
     shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(paths.verification(result.student), ignore_errors=True)
 
 
 def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[str, float]) -> None:
@@ -326,26 +361,46 @@ def save_result(result: Result, paths: Paths) -> None:
 # -- the whole class ----------------------------------------------------------------------
 
 
-def prepare(paths: Paths) -> None:
-    """Record the assignment in the course gradebook and make an empty template gradebook."""
+def prepare(paths: Paths, key: str) -> None:
+    """Record the assignment in the course gradebook and make an empty template gradebook.
+
+    ``nbgrader generate_assignment`` costs about 5 s, so it runs only when the
+    solutions or checks changed since the last run (``key``), or a gradebook is missing:
+    the template is generated, and a course without a gradebook starts from a copy of it.
+    """
     paths.work.mkdir(exist_ok=True)
+    stamp = paths.work / "prepared.key"
+    course_db = paths.root / "gradebook.db"
+    current = stamp.exists() and stamp.read_text() == key
+    if current and paths.template_db.exists() and course_db.exists():
+        return
+    stamp.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="release-", dir=paths.work) as scratch:
-        generate(Path(scratch) / "course", course_root=paths.root)
         paths.template_db.unlink(missing_ok=True)
         generate(Path(scratch) / "template", course_root=paths.root, db_url=f"sqlite:///{paths.template_db}")
+        if course_db.exists():
+            generate(Path(scratch) / "course", course_root=paths.root)
+        else:
+            shutil.copyfile(paths.template_db, course_db)
+    stamp.write_text(key)
 
 
 def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None = None,
-                force: bool = False, jobs: int | None = None) -> Path:
-    """Grade every (new or changed) submission under ``submitted``; return ``grades.csv``'s path."""
+                force: bool = False, jobs: int | None = None, alongside: bool | None = None) -> Path:
+    """Grade every (new or changed) submission under ``submitted``; return ``grades.csv``'s path.
+
+    ``alongside`` chooses when the verifier runs (see :func:`grade_student`); by
+    default alongside nbgrader when there are fewer students to grade than cores.
+    The grades are the same either way.
+    """
     paths = Paths(root)
     fresh_gradebook = not (root / "gradebook.db").exists()
-    prepare(paths)
+    key = grading_key(root)
+    prepare(paths, key)
     notebooks = notebook_names(root)
     students = find_students(submitted)
     if student and student not in students:
         raise SystemExit(f"no submission for {student!r} under {submitted}")
-    key = grading_key(root)
     previous = {} if fresh_gradebook else load_results(paths)
     todo = []
     for name in ([student] if student else students):
@@ -361,8 +416,11 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     cols = columns(paths.db_url)
     jobs = jobs or int(os.environ.get("WEEK08_JOBS", os.cpu_count() or 1))
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    running: dict[Future, Submission] = {pool.submit(grade_student, sub, paths, notebooks, submitted): sub
-                                         for sub in todo}
+    # Fewer students than cores: verify alongside nbgrader, on the cores that would idle.
+    if alongside is None:
+        alongside = len(todo) < (os.cpu_count() or 1)
+    running: dict[Future, Submission] = {
+        pool.submit(grade_student, sub, paths, notebooks, submitted, alongside): sub for sub in todo}
     try:
         with tqdm(total=len(todo), unit="student", desc="grading", dynamic_ncols=True) as bar:
             while running:

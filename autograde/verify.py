@@ -4,7 +4,7 @@ nbgrader scores a test cell by what the student's kernel printed, and the
 student's code shares that kernel with the checks: it can replace them, hide
 their errors (``showtraceback``), or exit. This module re-runs every test cell
 (public and hidden parts, from the reference notebook) in a fresh worker process
-(:mod:`autograde.child`) started inside the sandbox: the solutions and grading
+(:mod:`autograde.child`, one for the whole submission) started inside the sandbox: the solutions and grading
 state are hidden from it, only the submission's *definitions* are loaded, and
 any replacement of a check or a library function is caught and reported. The
 worker signs each verdict with a key it received before any student code ran;
@@ -113,41 +113,46 @@ def _read_verdict(process: subprocess.Popen, key: bytes, timeout: float) -> dict
             pass  # not a verdict: ignore it
 
 
-def verify_notebook(submitted: Path, solution_path: Path, scratch: Path, hidden: list[Path]) -> list[Verdict]:
-    """Run every test cell of ``solution_path`` against the definitions of ``submitted``."""
-    name = solution_path.stem
-    cells = test_cells(solution_path)
-    work = scratch / name
-    work.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(submitted, work / "submission.ipynb")
-    reference = {name: definitions_source(nbformat.read(solution_path, as_version=4))}
-    modules = sorted({"helpers.checks.core", *(m for _, _, src in cells for m in _CHECK_IMPORT.findall(src))})
+@dataclass
+class Question:
+    """One test cell to run: which notebook, its grade id, points and source."""
+
+    notebook: str
+    grade_id: str
+    points: float
+    source: str
+
+
+def _run_worker(questions: list[Question], submissions: dict[str, str], reference: dict[str, str],
+                modules: list[str], scratch: Path, hidden: list[Path]) -> list[Verdict]:
+    """Run ``questions`` in as few workers as possible: a fresh one only after a crash, hang or tampering."""
     verdicts: list[Verdict] = []
     start = 0
-    while start < len(cells):
+    while start < len(questions):
         key = secrets.token_hex(32)
-        order = {"submission": str(work / "submission.ipynb"), "reference": reference,
-                 "cells": [[gid, src] for gid, _, src in cells], "start": start, "key": key,
-                 "check_modules": modules}
-        process = _worker(order, work, hidden, f"verify-{os.getpid()}-{name}")
+        order = {"submissions": submissions, "reference": reference, "start": start, "key": key,
+                 "cells": [[q.notebook, q.grade_id, q.source] for q in questions], "check_modules": modules}
+        process = _worker(order, scratch, hidden, f"verify-{os.getpid()}-{start}")
         try:
-            while start < len(cells):
-                grade_id, points, _ = cells[start]
+            while start < len(questions):
+                question = questions[start]
                 record = _read_verdict(process, key.encode(), CELL_TIMEOUT + 30)
-                if record is None or record.get("grade_id") != grade_id:
+                if record is None or (record.get("notebook"), record.get("grade_id")) != (question.notebook,
+                                                                                       question.grade_id):
                     try:
                         ended = process.wait(timeout=5) is not None
                     except subprocess.TimeoutExpired:
                         ended = False
                     reason = ("the notebook's code ended its Python process" if ended
                               else f"a check ran longer than {CELL_TIMEOUT + 30:.0f} s and was stopped")
-                    verdicts.append(Verdict(name, grade_id, points, False, reason))
+                    verdicts.append(Verdict(question.notebook, question.grade_id, question.points, False, reason))
                     start += 1
                     break
-                verdicts.append(Verdict(name, grade_id, points, bool(record["passed"]),
-                                        str(record.get("message", "")), bool(record.get("tampered"))))
+                verdicts.append(Verdict(question.notebook, question.grade_id, question.points,
+                                        bool(record["passed"]), str(record.get("message", "")),
+                                        bool(record.get("tampered"))))
                 start += 1
-                if record.get("tampered"):
+                if record.get("tampered") and not record.get("more"):
                     break  # the worker stops after tampering; the next question gets a fresh one
         finally:
             sandbox.release(process)
@@ -156,24 +161,42 @@ def verify_notebook(submitted: Path, solution_path: Path, scratch: Path, hidden:
 
 def verify_submission(folder: Path, course_root: Path | None = None, scratch: Path | None = None,
                       hide: list[Path] | None = None) -> list[Verdict]:
-    """Verdicts for every test cell of every notebook, for the submission in ``folder``."""
+    """Verdicts for every test cell of every notebook, for the submission in ``folder``.
+
+    All notebooks are checked in one worker process (started again only after a
+    crash, a hang or tampering): the libraries are imported once per submission.
+    """
     root = course_root or COURSE_ROOT
     hidden = hidden_paths(COURSE_ROOT) + (hidden_paths(root) if root != COURSE_ROOT else []) + list(hide or [])
     own_scratch = scratch is None
     scratch = scratch or Path(tempfile.mkdtemp(prefix="week08-verify-"))
+    scratch.mkdir(parents=True, exist_ok=True)
     verdicts: list[Verdict] = []
+    questions: list[Question] = []
+    submissions: dict[str, str] = {}
+    reference: dict[str, str] = {}
+    modules = {"helpers.checks.core"}
     try:
         for solution_path in solution_notebooks(root):
+            name = solution_path.stem
+            cells = test_cells(solution_path)
             submitted = folder / solution_path.name
-            if submitted.exists():
-                verdicts.extend(verify_notebook(submitted, solution_path, scratch, hidden))
-            else:
-                verdicts.extend(Verdict(solution_path.stem, gid, pts, False, "notebook missing")
-                                for gid, pts, _ in test_cells(solution_path))
+            if not submitted.exists():
+                verdicts += [Verdict(name, gid, pts, False, "notebook missing") for gid, pts, _ in cells]
+                continue
+            shutil.copyfile(submitted, scratch / f"{name}.ipynb")
+            submissions[name] = str(scratch / f"{name}.ipynb")
+            reference[name] = definitions_source(nbformat.read(solution_path, as_version=4))
+            questions += [Question(name, gid, pts, src) for gid, pts, src in cells]
+            modules.update(m for _, _, src in cells for m in _CHECK_IMPORT.findall(src))
+        if questions:
+            verdicts += _run_worker(questions, submissions, reference, sorted(modules), scratch, hidden)
     finally:
         if own_scratch:
             shutil.rmtree(scratch, ignore_errors=True)
-    return verdicts
+    order = {(p.stem, gid): i for i, p in enumerate(solution_notebooks(root))
+             for gid, _, _ in test_cells(p)}
+    return sorted(verdicts, key=lambda v: (order.get((v.notebook, v.grade_id), 0), v.grade_id))
 
 
 def main(argv: list[str] | None = None) -> int:

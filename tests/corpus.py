@@ -20,6 +20,9 @@ NOTEBOOK = "01_tiny"
 
 WRONG_ADD = "def add(a, b):\n    return a - b"
 WRONG_MEAN = "def mean(xs):\n    return 0.0"
+#: A cheat that fools nbgrader: replace the check helpers the test cells use, so every comparison passes.
+HOSTILE_PATCH = ("import helpers.checks.core as core\n"
+                 "core.expect_equal = lambda *a, **k: None\ncore.expect_close = lambda *a, **k: None")
 
 
 def make_tiny_course(root: Path) -> Path:

@@ -13,7 +13,7 @@ import os
 import pytest
 
 from autograde.grade import grade_class
-from tests.corpus import make_tiny_course, submission, write
+from tests.corpus import HOSTILE_PATCH, make_tiny_course, submission, write
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +21,7 @@ COURSE = "import os\nfrom pathlib import Path\nCOURSE = Path(os.getcwd()).resolv
 
 HOSTILE = {
     # Replace the check helpers the test cells use, so every comparison passes.
-    "redefines_checks": "import helpers.checks.core as core\n"
-                        "core.expect_equal = lambda *a, **k: None\ncore.expect_close = lambda *a, **k: None",
+    "redefines_checks": HOSTILE_PATCH,
     # Make NumPy's comparison always succeed.
     "patches_numpy": "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.isclose = lambda a, b, **k: numpy.ones(numpy.shape(a), bool)",
     # Patch scikit-learn, as a student might to fake a model's score.
