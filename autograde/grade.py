@@ -47,7 +47,7 @@ from tqdm import tqdm
 from autograde import ASSIGNMENT, COURSE_ROOT, sandbox
 from autograde.catalog import notebook_names
 from autograde.export import Column, columns, student_scores, write_grades
-from autograde.nbgrader_cli import environment
+from autograde.nbgrader_cli import environment, grading_environment
 from autograde.nbgrader_run import STAGES_MARKER
 from autograde.release import generate
 from autograde.submissions import Submission, find_students, stage
@@ -135,7 +135,7 @@ def grading_key(root: Path) -> str:
 
 def _nbgrader(student: str, scratch: Path, jail: sandbox.Jail, timeout: float):
     """Autograde and generate feedback (:mod:`autograde.nbgrader_run`) in the sandbox."""
-    env = environment({
+    env = grading_environment({
         "HOME": str(scratch / "home"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
         "IPYTHONDIR": str(scratch / "ipython"), "MPLCONFIGDIR": str(scratch / "mpl"),
         "TMPDIR": str(scratch / "tmp"), "WEEK08_TRACKIO_DIR": str(scratch / "trackio"),

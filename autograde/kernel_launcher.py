@@ -46,9 +46,12 @@ def main() -> int:
 
     def forward(signum: int, _frame) -> None:
         try:
-            os.killpg(kernel, signum)
+            os.killpg(kernel, signum)  # the kernel and anything it started, as jupyter_client would
         except ProcessLookupError:
-            pass
+            try:
+                os.kill(kernel, signum)  # not yet in its own process group
+            except ProcessLookupError:
+                pass
 
     for signum in FORWARDED:
         signal.signal(signum, forward)

@@ -31,9 +31,10 @@ import struct
 import sys
 import threading
 
-#: Third-party modules imported before forking: none of them reads the kernel's
-#: environment at import time in a way that matters here (BLAS thread counts
-#: are the same for every kernel of a submission).
+#: Third-party modules imported before forking. Some read the environment when
+#: imported (BLAS thread counts, ``JOBLIB_MULTIPROCESSING``); the zygote is started
+#: with the same grading environment as every kernel it forks, so they agree.
+#: Nothing of the course (``helpers``, trackio) is imported here.
 PRELOAD = [
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
     "numpy", "scipy.stats", "pandas", "matplotlib", "matplotlib.pyplot",
@@ -180,6 +181,10 @@ class Zygote:
         if pid == 0:
             self.listener.close()
             conn.close()
+            for other in self.kernels.values():  # other kernels' handles are none of this kernel's business
+                other["conn"].close()
+                os.close(other["pidfd"])
+                os.close(other["launcher"])
             become_kernel(request, fds)
         for fd in fds:
             os.close(fd)

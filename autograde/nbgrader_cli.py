@@ -30,6 +30,18 @@ def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def grading_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment student code runs in while ``make grade`` grades it.
+
+    As :func:`environment`, and joblib runs sequentially (``JOBLIB_MULTIPROCESSING=0``):
+    grading already keeps every core busy with one student each, so ``n_jobs=-1`` in
+    a student's search would only start a pool of worker processes (about a second
+    each time) that competes with the other students. Results do not change: the
+    searches are seeded and ``n_jobs`` keeps the value the student set.
+    """
+    return environment({"JOBLIB_MULTIPROCESSING": "0", **(extra or {})})
+
+
 def run_nbgrader(
     args: Sequence[str],
     *,

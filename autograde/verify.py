@@ -39,7 +39,7 @@ import nbformat
 
 from autograde import COURSE_ROOT, sandbox
 from autograde.catalog import solution_notebooks
-from autograde.nbgrader_cli import environment
+from autograde.nbgrader_cli import grading_environment
 from helpers.notebook_code import definitions_source, is_test_cell
 
 #: Seconds one test cell may take in the verifier.
@@ -79,7 +79,7 @@ def hidden_paths(course_root: Path) -> list[Path]:
 
 
 def _worker(order: dict, scratch: Path, hidden: list[Path], name: str) -> subprocess.Popen:
-    env = dict(environment(), HOME=str(scratch), MPLCONFIGDIR=str(scratch), MPLBACKEND="Agg",
+    env = dict(grading_environment(), HOME=str(scratch), MPLCONFIGDIR=str(scratch), MPLBACKEND="Agg",
                NBGRADER_EXECUTION="autograde", PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(scratch))
     env["WEEK08_TRACKIO_DIR"] = str(scratch / "trackio")  # the only folder the worker may write
     process = sandbox.popen([sys.executable, "-m", "autograde.child"], name=name,

@@ -7,7 +7,9 @@ notebooks, a mix of complete, half-done and unanswered answers) this measures:
 2. ``make grade`` (``autograde.grade``, ``--jobs`` workers, default one per core),
    which also generates feedback and runs the independent verifier;
 3. executing every submitted notebook once with nbclient in grading mode
-   (``NBGRADER_EXECUTION=autograde``), the floor any grader has to pay;
+   (``NBGRADER_EXECUTION=autograde``, the environment student code gets while
+   grading: :func:`autograde.nbgrader_cli.grading_environment`), the floor any
+   grader has to pay;
 
 and reports the speed-up of (2) over (1), whether both give the same score per
 notebook, and the grading overhead per submission: (2)'s time per student with
@@ -36,7 +38,7 @@ from nbgrader.api import Gradebook
 from autograde import ASSIGNMENT, COURSE_ROOT
 from autograde.catalog import notebook_names
 from autograde.grade import grade_class
-from autograde.nbgrader_cli import environment
+from autograde.nbgrader_cli import environment, grading_environment
 from autograde.release import generate
 from autograde.simulate import student_copy, write_submission
 
@@ -81,7 +83,7 @@ def our_scores(root: Path) -> dict[tuple[str, str], float]:
 def execute(folder: Path) -> float:
     """Seconds to execute every notebook of one submission with nbclient, grading mode."""
     saved = dict(os.environ)
-    os.environ.update(environment({"NBGRADER_EXECUTION": "autograde"}))
+    os.environ.update(grading_environment({"NBGRADER_EXECUTION": "autograde"}))
     try:
         total = 0.0
         for path in sorted(folder.glob("*.ipynb")):
