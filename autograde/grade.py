@@ -4,7 +4,7 @@ For the submissions in ``submitted/`` (or the demo class in ``demo/submitted/``
 when ``submitted/`` holds no student):
 
 1. record the assignment in the gradebook (``nbgrader generate_assignment`` into a
-   scratch folder; ``notebooks/`` is not touched);
+   scratch folder, only when the solutions or checks changed; ``notebooks/`` is not touched);
 2. for each student that is new or changed since the last run (content hash of the
    submission and of the solutions and checks; ``--force`` regrades all,
    ``--student ID`` one), in parallel (``--jobs``, default: one per core), in a
@@ -12,11 +12,12 @@ when ``submitted/`` holds no student):
 
    - check and copy the notebooks (the originals are never modified; a notebook
      that cannot be read scores 0 with a clear message);
-   - ``nbgrader autograde`` and ``nbgrader generate_feedback`` inside the sandbox
+   - nbgrader's autograde and generate_feedback (:mod:`autograde.nbgrader_run`,
+     warm kernels forked from :mod:`autograde.kernel_zygote`) inside the sandbox
      (:mod:`autograde.sandbox`: limits, no network, read-only view, grading state hidden);
-   - the independent verifier (:mod:`autograde.verify`); for every question the
-     lower of nbgrader's and the verifier's scores stands, and a disagreement
-     flags the submission for review;
+   - the independent verifier (:mod:`autograde.verify`), alongside nbgrader when a
+     core is spare; for every question the lower of nbgrader's and the verifier's
+     scores stands, and a disagreement flags the submission for review;
 
 3. merge each finished student into the gradebook (manual grades entered in the
    formgrader are kept), copy their ``autograded/`` and ``feedback/`` folders,

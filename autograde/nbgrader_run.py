@@ -74,7 +74,8 @@ def use_zygote(process: subprocess.Popen, scratch: Path) -> bool:
 def run(student: str, warm: bool = True) -> int:
     """Autograde and generate feedback for ``student`` in the course at the working directory."""
     scratch = Path.cwd()
-    zygote = start_zygote(scratch) if warm else None
+    # The zygote needs Linux's pidfd_open (Python 3.9+, Linux 5.3+); elsewhere kernels start as usual.
+    zygote = start_zygote(scratch) if warm and hasattr(os, "pidfd_open") else None
     try:
         from nbgrader.apps import NbGraderAPI
         from traitlets.config.loader import PyFileConfigLoader
