@@ -34,6 +34,8 @@ HOSTILE = {
     "sys_exit": "import sys\nsys.exit(0)",
     "os_exit": "import os\nos._exit(0)",
     "kills_kernel": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+    # Kill the process that started the kernel (the warm-kernel zygote while grading).
+    "kills_kernel_parent": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
     # Try to overwrite the class's outputs and other students' work.
     "writes_grader_files": COURSE + "for target in [COURSE / 'grades.csv', COURSE / 'gradebook.db',\n"
                            "               COURSE.parents[3] / 'grades.csv', COURSE.parents[3] / 'gradebook.db']:\n"
