@@ -48,28 +48,40 @@ HEADER = struct.Struct("!I")
 
 
 def send_message(sock: socket.socket, message: dict, fds: list[int] | None = None) -> None:
-    """Send one length-prefixed JSON message, with file descriptors attached if given."""
+    """Send one length-prefixed JSON message, with file descriptors attached to its first byte if given."""
     body = json.dumps(message).encode()
     data = HEADER.pack(len(body)) + body
-    if fds:
-        socket.send_fds(sock, [data], fds)
-    else:
-        sock.sendall(data)
+    sent = socket.send_fds(sock, [data], fds) if fds else 0
+    sock.sendall(data[sent:])
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        more = sock.recv(size - len(data))
+        if not more:
+            return None
+        data += more
+    return data
 
 
 def receive_message(sock: socket.socket, max_fds: int = 0) -> tuple[dict | None, list[int]]:
-    """One message and the file descriptors that came with it; ``(None, [])`` at end of stream."""
-    data, fds, _, _ = socket.recv_fds(sock, 1 << 20, max_fds) if max_fds else (sock.recv(1 << 20), [], 0, None)
-    if len(data) < HEADER.size:
+    """One message and the file descriptors that came with it; ``(None, fds)`` at end of stream.
+
+    Reads exactly one message, never into the next one.
+    """
+    fds: list[int] = []
+    if max_fds:
+        first, fds, _, _ = socket.recv_fds(sock, 1, max_fds)
+        rest = _read_exactly(sock, HEADER.size - 1) if first else None
+        header = first + rest if rest is not None else None
+    else:
+        header = _read_exactly(sock, HEADER.size)
+    if header is None:
         return None, list(fds)
-    (size,) = HEADER.unpack(data[:HEADER.size])
-    body = data[HEADER.size:]
-    while len(body) < size:
-        more = sock.recv(size - len(body))
-        if not more:
-            return None, list(fds)
-        body += more
-    return json.loads(body), list(fds)
+    (size,) = HEADER.unpack(header)
+    body = _read_exactly(sock, size)
+    return (json.loads(body) if body is not None else None), list(fds)
 
 
 def preload() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 
 import nbformat
@@ -12,6 +13,7 @@ from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 
+from autograde.kernel_zygote import receive_message, send_message
 from autograde.nbgrader_cli import environment
 from autograde.nbgrader_run import start_zygote, use_zygote
 
@@ -117,3 +119,26 @@ def test_without_a_zygote_the_launcher_starts_an_ordinary_kernel(zygote, monkeyp
     monkeypatch.delenv("WEEK08_KERNEL_ZYGOTE")
     nb = run("import os\nprint(os.getppid())")
     assert text(nb, 0).strip() not in {"", str(zygote.pid)}
+
+
+def test_messages_sent_back_to_back_are_read_one_at_a_time():
+    left, right = socket.socketpair()
+    with left, right:
+        send_message(left, {"pid": 1})
+        send_message(left, {"exit": 0})
+        left.shutdown(socket.SHUT_WR)
+        assert receive_message(right) == ({"pid": 1}, [])
+        assert receive_message(right) == ({"exit": 0}, [])
+        assert receive_message(right) == (None, [])
+
+
+def test_file_descriptors_travel_with_their_message(tmp_path):
+    path = tmp_path / "stream.txt"
+    left, right = socket.socketpair()
+    with left, right, path.open("w") as handle:
+        send_message(left, {"argv": ["-f", "x"]}, fds=[handle.fileno()])
+        message, fds = receive_message(right, max_fds=3)
+        assert message == {"argv": ["-f", "x"]} and len(fds) == 1
+        os.write(fds[0], b"through the socket")
+        os.close(fds[0])
+    assert path.read_text() == "through the socket"
