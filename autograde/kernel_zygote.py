@@ -115,6 +115,24 @@ def warm_up_figures() -> None:
         pass
 
 
+def redirect_log_handlers(original: dict[int, str]) -> None:
+    """Point logging handlers made in the zygote at the kernel's streams.
+
+    A library imported in a fresh kernel (Optuna's trial log, for one) binds its
+    handler to the kernel's ``sys.stderr``, so its lines reach the notebook in order.
+    Imported in the zygote, the handler holds the zygote's stream instead; this
+    re-points it, so the notebook shows the same output as with an ordinary kernel.
+    """
+    import logging
+
+    loggers = [logging.getLogger()] + [item for item in logging.Logger.manager.loggerDict.values()
+                                       if isinstance(item, logging.Logger)]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler) and id(handler.stream) in original:
+                handler.setStream(getattr(sys, original[id(handler.stream)]))
+
+
 def become_kernel(request: dict, fds: list[int]) -> None:
     """In the forked child: take the launcher's streams, environment and folder, then run ipykernel."""
     os.setpgid(0, 0)
@@ -136,10 +154,14 @@ def become_kernel(request: dict, fds: list[int]) -> None:
     if os.environ.get("JPY_PARENT_PID"):  # ipykernel read it at import time, in the zygote: pass it on
         argv.insert(0, f"--IPKernelApp.parent_handle={int(os.environ['JPY_PARENT_PID'])}")
     sys.argv = ["ipykernel_launcher", *argv]
-    from ipykernel import kernelapp
+    from ipykernel.kernelapp import IPKernelApp
 
+    original = {id(sys.stdout): "stdout", id(sys.stderr): "stderr"}
     try:
-        kernelapp.launch_new_instance()
+        app = IPKernelApp.instance()
+        app.initialize(argv)
+        redirect_log_handlers(original)
+        app.start()
         code = 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)

@@ -72,6 +72,12 @@ def test_figures_are_shown_inline(zygote):
     assert any("image/png" in o.get("data", {}) for o in nb.cells[0].outputs)
 
 
+def test_library_logs_go_to_the_notebook_as_in_a_fresh_kernel(zygote):
+    nb = run("import logging, sys\nimport optuna\n"
+             "print([h.stream is sys.stderr for h in logging.getLogger('optuna').handlers])")
+    assert text(nb, 0).strip() == "[True]"
+
+
 def test_environment_and_folder_come_from_the_launcher(zygote, tmp_path):
     os.environ["WEEK08_PROBE"] = "launcher"
     try:
