@@ -100,7 +100,7 @@ def main() -> int:
         __import__(check_module)
     guarded = snapshot()
     cells = order["cells"][order["start"]:]
-    loaded: dict[str, types.ModuleType] = {}
+    loaded: dict[str, types.ModuleType | None] = {}  # None: the notebook's functions could not be loaded
     for index, (notebook, grade_id, source) in enumerate(cells):
         if notebook not in loaded:
             rest = [cell for cell in cells[index:] if cell[0] == notebook]
@@ -110,7 +110,7 @@ def main() -> int:
             except BaseException as error:  # noqa: BLE001
                 if isinstance(error, KeyboardInterrupt):
                     raise
-                loaded[notebook] = None  # type: ignore[assignment]
+                loaded[notebook] = None
                 problem = f"could not load the notebook's functions: {type(error).__name__}: {error}"
             tampered = changed(guarded)
             if tampered:
@@ -118,9 +118,10 @@ def main() -> int:
                 break  # this process can no longer be trusted: the verifier starts a fresh one
             if problem:
                 _fail_all(channel, key, rest, problem, False)
-        if loaded[notebook] is None:
+        module = loaded[notebook]
+        if module is None:
             continue  # its failed verdicts were sent when loading failed
-        namespace = dict(vars(loaded[notebook]))
+        namespace = dict(vars(module))
         passed, message = True, ""
         try:
             with contextlib.redirect_stdout(io.StringIO()):

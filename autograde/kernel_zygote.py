@@ -141,7 +141,6 @@ def become_kernel(request: dict, fds: list[int]) -> None:
     for fd in fds:
         if fd > 2:
             os.close(fd)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])

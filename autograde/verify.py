@@ -176,10 +176,12 @@ def verify_submission(folder: Path, course_root: Path | None = None, scratch: Pa
     submissions: dict[str, str] = {}
     reference: dict[str, str] = {}
     modules = {"helpers.checks.core"}
+    position: dict[tuple[str, str], int] = {}  # the notebooks' and questions' order, for the result
     try:
         for solution_path in solution_notebooks(root):
             name = solution_path.stem
             cells = test_cells(solution_path)
+            position.update({(name, gid): len(position) + i for i, (gid, _, _) in enumerate(cells)})
             submitted = folder / solution_path.name
             if not submitted.exists():
                 verdicts += [Verdict(name, gid, pts, False, "notebook missing") for gid, pts, _ in cells]
@@ -194,9 +196,7 @@ def verify_submission(folder: Path, course_root: Path | None = None, scratch: Pa
     finally:
         if own_scratch:
             shutil.rmtree(scratch, ignore_errors=True)
-    order = {(p.stem, gid): i for i, p in enumerate(solution_notebooks(root))
-             for gid, _, _ in test_cells(p)}
-    return sorted(verdicts, key=lambda v: (order.get((v.notebook, v.grade_id), 0), v.grade_id))
+    return sorted(verdicts, key=lambda v: position[(v.notebook, v.grade_id)])
 
 
 def main(argv: list[str] | None = None) -> int:
