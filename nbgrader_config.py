@@ -27,6 +27,6 @@ c.Execute.timeout = c.ExecutePreprocessor.timeout
 # Feedback: hide hidden tests' source and scrub the tracebacks of every test cell.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "autograde.feedback.ScrubHiddenTests",
+    "autograde.outputs.feedback.ScrubHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

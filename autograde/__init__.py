@@ -15,12 +15,12 @@ Data flow (folders at the course root)::
 
 Modules:
 
-- :mod:`autograde.reference` -- extracts functions from a notebook (the reference
+- :mod:`autograde.trusted.reference` -- extracts functions from a notebook (the reference
   solution or a student's submission) without running its experiments;
 - :mod:`autograde.checks` -- the hidden part of every check;
 - :mod:`autograde.grade` -- the ``make grade`` driver;
-- :mod:`autograde.feedback` -- the preprocessor that scrubs hidden tests from feedback;
-- :mod:`autograde.export` -- ``grades.csv`` from the gradebook.
+- :mod:`autograde.outputs.feedback` -- the preprocessor that scrubs hidden tests from feedback;
+- :mod:`autograde.outputs.export` -- ``grades.csv`` from the gradebook.
 """
 
 from pathlib import Path

@@ -14,7 +14,7 @@ import nbformat
 
 from autograde import ASSIGNMENT, COURSE_ROOT
 
-_PUBLIC_IMPORT = re.compile(r"from helpers\.checks\.(nb\d\d) import (check_\w+)")
+_PUBLIC_IMPORT = re.compile(r"from helpers\.checks\.(\w+) import (check_\w+)")
 
 
 @dataclass(frozen=True)

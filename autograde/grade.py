@@ -12,8 +12,8 @@ when ``submitted/`` holds no student):
 
    - check and copy the notebooks (the originals are never modified; a notebook
      that cannot be read scores 0 with a clear message);
-   - nbgrader's autograde and generate_feedback (:mod:`autograde.nbgrader_run`,
-     warm kernels forked from :mod:`autograde.kernel_zygote`) inside the sandbox
+   - nbgrader's autograde and generate_feedback (:mod:`autograde.sandboxed.nbgrader_run`,
+     warm kernels forked from :mod:`autograde.sandboxed.kernel_zygote`) inside the sandbox
      (:mod:`autograde.sandbox`: limits, no network, read-only view, grading state hidden);
    - the independent verifier (:mod:`autograde.verify`), alongside nbgrader when a
      core is spare; for every question the lower of nbgrader's and the verifier's
@@ -47,9 +47,9 @@ from tqdm import tqdm
 
 from autograde import ASSIGNMENT, COURSE_ROOT, sandbox
 from autograde.catalog import notebook_names
-from autograde.export import Column, columns, student_scores, write_grades
+from autograde.outputs.export import Column, columns, student_scores, write_grades
 from autograde.nbgrader_cli import environment, grading_environment
-from autograde.nbgrader_run import STAGES_MARKER
+from autograde.sandboxed.nbgrader_run import STAGES_MARKER
 from autograde.release import generate
 from autograde.submissions import Submission, find_students, stage
 from autograde.verify import hidden_paths
@@ -135,7 +135,7 @@ def grading_key(root: Path) -> str:
 
 
 def _nbgrader(student: str, scratch: Path, jail: sandbox.Jail, timeout: float):
-    """Autograde and generate feedback (:mod:`autograde.nbgrader_run`) in the sandbox."""
+    """Autograde and generate feedback (:mod:`autograde.sandboxed.nbgrader_run`) in the sandbox."""
     env = grading_environment({
         "HOME": str(scratch / "home"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
         "IPYTHONDIR": str(scratch / "ipython"), "MPLCONFIGDIR": str(scratch / "mpl"),
@@ -143,7 +143,7 @@ def _nbgrader(student: str, scratch: Path, jail: sandbox.Jail, timeout: float):
     })
     for folder in ("home", "runtime", "ipython", "mpl", "tmp", "trackio"):
         (scratch / folder).mkdir(exist_ok=True)
-    command = [sys.executable, "-m", "autograde.nbgrader_run", student]
+    command = [sys.executable, "-m", "autograde.sandboxed.nbgrader_run", student]
     return sandbox.run(command, name=f"{student}-nbgrader", jail=jail, timeout=timeout, cwd=scratch, env=env)
 
 
@@ -447,7 +447,7 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     graded = {name: previous[name] for name in students if name in previous}
     write_grades(paths.grades, cols, {name: student_scores(paths.db_url, name) for name in graded},
                  {name: r.status for name, r in graded.items()})
-    from autograde.report import write_report
+    from autograde.outputs.report import write_report
 
     write_report(root / "class_report", cols, graded, paths.grades)
     print(f"wrote grades.csv, feedback/ and class_report/ for {len(graded)} students")

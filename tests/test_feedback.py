@@ -2,7 +2,7 @@
 
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograde.feedback import HIDDEN_NOTE, ScrubHiddenTests
+from autograde.outputs.feedback import HIDDEN_NOTE, ScrubHiddenTests
 
 
 def _test_cell(source, outputs=()):

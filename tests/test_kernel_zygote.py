@@ -1,4 +1,4 @@
-"""Warm kernels (autograde.kernel_zygote + kernel_launcher): real kernels, separate, interruptible."""
+"""Warm kernels (autograde.sandboxed.kernel_zygote + kernel_launcher): real kernels, separate, interruptible."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 
-from autograde.kernel_zygote import receive_message, send_message
+from autograde.sandboxed.kernel_zygote import receive_message, send_message
 from autograde.nbgrader_cli import environment
-from autograde.nbgrader_run import start_zygote, use_zygote
+from autograde.sandboxed.nbgrader_run import start_zygote, use_zygote
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import math
 import numpy as np
 import pytest
 
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import nb02 as public
 
 NOTEBOOK = "02_grid_vs_random"

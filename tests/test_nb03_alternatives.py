@@ -17,7 +17,7 @@ import pytest
 from scipy.special import erf
 
 from autograde.checks import nb03 as hidden
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 
 REFERENCE = solution("03_optuna_bayesopt")
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograde.checks import nb03 as hidden
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import CheckFailed
 from helpers.checks import nb03 as public
 

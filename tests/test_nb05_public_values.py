@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import CheckFailed
 from helpers.checks import nb05 as public
 from tests.wrong.nb05 import WRONG

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograde.checks import nb05 as hidden
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import CheckFailed
 from helpers.checks import nb05 as public
 from helpers.checks.nb05 import CUBLAS_VALUE, FakeTorch, torch_installed

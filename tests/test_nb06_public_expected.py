@@ -12,7 +12,7 @@ import pytest
 from sklearn.model_selection import ParameterGrid
 
 from autograde.checks import nb06 as hidden
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import nb06 as public
 
 NOTEBOOK = "06_diy_automl"

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import CheckFailed
 from helpers.checks import nb07 as public
 from tests.wrong import nb07 as wrong

@@ -3,7 +3,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograde.reference import load_definitions, solution
+from autograde.trusted.reference import load_definitions, solution
 
 
 def _notebook(tmp_path, *sources, test_cell=None):

@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import nb01 as public
 from helpers.checks.core import check, expect_close, expect_equal
 from helpers.data import load_dataset

@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import nb02 as public
 from helpers.checks.core import check, expect_close, expect_equal
 from helpers.data import load_dataset
@@ -36,11 +36,7 @@ def _wine():
 
 
 def _peak(centre: float, width: float, height: float = 1.0) -> Callable:
-    def f(x):
-        x = np.asarray(x, dtype=float)
-        return 0.5 * np.exp(-((x - 0.8) / 0.25) ** 2) + height * np.exp(-((x - centre) / width) ** 2)
-
-    return f
+    return public.Peak(centre, width, height)
 
 
 @check
@@ -48,7 +44,7 @@ def check_peak_search_1d(peak_search_1d: Callable) -> None:
     inputs = [
         ("a narrow peak at 0.33, budget 8, seeds 10-39", (_peak(0.33, 0.015), 8, list(range(10, 40)))),
         ("a narrow peak at 0.47, budget 21, seeds 3, 5, 8", (_peak(0.47, 0.03, 0.8), 21, [3, 5, 8])),
-        ("f(x) = 1 - x, budget 4, one seed", (lambda x: 1.0 - np.asarray(x, dtype=float), 4, [123])),
+        ("f(x) = 1 - x, budget 4, one seed", (public.Peak(slope=-1.0, offset=1.0), 4, [123])),
     ]
     cases = [(label, args, ref().peak_search_1d(*args)) for label, args in inputs]
     public.check_peak_search_1d(peak_search_1d, cases=cases)

@@ -32,7 +32,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import nb04 as public
 from helpers.checks.core import check, expect
 

@@ -15,7 +15,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.naive_bayes import GaussianNB
 from sklearn.tree import DecisionTreeClassifier
 
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import nb05 as public
 from helpers.checks.core import check
 from helpers.data import load_dataset

@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from autograde.reference import solution
+from autograde.trusted.reference import solution
 from helpers.checks import nb07 as public
 from helpers.checks.core import check, expect, expect_close, expect_equal
 from helpers.data import load_dataset

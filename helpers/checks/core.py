@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import functools
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +17,94 @@ _RESULTS: dict[str, str] = {}
 _DEPTH = [0]
 
 
+class Failure(str, enum.Enum):
+    """Why a check failed: the kind, which the grader reports in its own words for unseen cases."""
+
+    WRONG = "wrong answer"
+    NOT_IMPLEMENTED = "not implemented"
+    RAISED = "raised an exception"
+    TIMEOUT = "took too long"
+    UNREADABLE = "answer not readable"
+    MISSING = "function missing"
+    LOST = "process lost"
+
+
 class CheckFailed(AssertionError):
     """A check found a difference; the message says what, in plain words."""
+
+    kind = Failure.WRONG
+
+    def __init__(self, message: str = "", kind: Failure | None = None) -> None:
+        super().__init__(message)
+        if kind is not None:
+            self.kind = kind
+
+
+class StudentRaised(Exception):
+    """The student's function raised in another process; ``student_type`` is its exception's class name."""
+
+    def __init__(self, student_type: str, message: str) -> None:
+        super().__init__(message)
+        self.student_type = student_type
+
+
+# -- the function under test ---------------------------------------------------------------------
+
+
+class Local:
+    """A student's function called in this process, answering exactly as it would to the grader.
+
+    The grader calls a student's function in the student's own process and reads
+    back only plain data (:mod:`helpers.checks.wire`). So that a public check in
+    the notebook sees what the grader will see, a local call gets copies of its
+    arguments (it cannot change the check's inputs) and its answer goes through
+    the same round trip to plain data.
+    """
+
+    is_callee = True
+
+    def __init__(self, function: Callable) -> None:
+        self.function = function
+        self.__name__ = getattr(function, "__name__", "function")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = _copy((args, kwargs))
+        return _readable(self.function(*args, **kwargs), self.__name__)
+
+    def probe(self, probe: Callable, *args: Any, **kwargs: Any) -> Any:
+        """Run ``probe(function, *args)`` (a public helper that calls the function and observes it)."""
+        args, kwargs = _copy((args, kwargs))
+        return _readable(probe(self.function, *args, **kwargs), self.__name__)
+
+
+def _copy(value: Any) -> Any:
+    try:
+        return pickle.loads(pickle.dumps(value))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        import copy
+
+        return copy.deepcopy(value)
+
+
+def _readable(value: Any, name: str) -> Any:
+    from helpers.checks.wire import WireError, roundtrip
+
+    try:
+        return roundtrip(value)
+    except WireError as error:
+        raise CheckFailed(f"{name}: the grader cannot read this answer: {error}.", Failure.UNREADABLE) from None
+
+
+def callee(function: Any) -> Any:
+    """The function under test as a callee: a :class:`Local` unless it already is one (or the grader's)."""
+    if getattr(function, "is_callee", False) is True:
+        return function
+    return Local(function)
+
+
+def probe(function: Any, observer: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``observer(function, *args)``, run where the student's function runs; plain data back."""
+    return callee(function).probe(observer, *args, **kwargs)
 
 
 def expect(condition: bool, message: str) -> None:
@@ -80,24 +168,26 @@ def check(func: Callable[..., None]) -> Callable[..., None]:
     """
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
+    def wrapper(function: Any, *args: Any, **kwargs: Any) -> None:
         name = func.__name__
         outermost = _DEPTH[0] == 0
         _DEPTH[0] += 1
         try:
-            func(*args, **kwargs)
+            func(callee(function), *args, **kwargs)
         except NotImplementedError:
             _record(outermost, name, "not implemented yet")
             raise CheckFailed(
-                f"{name}: not implemented yet (your function still raises NotImplementedError)."
+                f"{name}: not implemented yet (your function still raises NotImplementedError).",
+                Failure.NOT_IMPLEMENTED,
             ) from None
         except CheckFailed as failure:
             _record(outermost, name, str(failure))
             raise
         except Exception as error:  # the student's code crashed inside the check
-            message = f"your function raised {type(error).__name__}: {error}"
+            kind = getattr(error, "student_type", type(error).__name__)
+            message = f"your function raised {kind}: {error}"
             _record(outermost, name, message)
-            raise CheckFailed(f"{name}: {message}") from error
+            raise CheckFailed(f"{name}: {message}", Failure.RAISED) from error
         finally:
             _DEPTH[0] -= 1
         _record(outermost, name, "passed")

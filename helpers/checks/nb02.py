@@ -106,6 +106,24 @@ def _identity(x: Any) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
 
+class Peak:
+    """A 1-D objective made of data, so it can be sent to another process: a broad bump plus a peak.
+
+    ``Peak(centre, width, height)(x) = 0.5 exp(-((x - 0.8) / 0.25)^2) + height exp(-((x - centre) / width)^2)``;
+    ``Peak(slope=-1, offset=1)`` is the line ``1 - x`` instead.
+    """
+
+    def __init__(self, centre: float = 0.5, width: float = 0.1, height: float = 1.0,
+                 slope: float | None = None, offset: float = 0.0) -> None:
+        self.centre, self.width, self.height, self.slope, self.offset = centre, width, height, slope, offset
+
+    def __call__(self, x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        if self.slope is not None:
+            return self.offset + self.slope * x
+        return 0.5 * np.exp(-((x - 0.8) / 0.25) ** 2) + self.height * np.exp(-((x - self.centre) / self.width) ** 2)
+
+
 def public_peak_cases() -> list[Case]:
     """f(x) = x and the notebook's narrow peak; numbers from the reference solution."""
     return [

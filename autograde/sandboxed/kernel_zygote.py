@@ -5,19 +5,19 @@ matplotlib and Optuna, and every kernel starts by importing IPython and
 ipykernel: about 2.5 s per notebook, a third of the time nbgrader spends on a
 submission. The zygote pays that once per submission: it imports those
 libraries (and nothing that reads the student's environment), then waits on a
-Unix socket. For each kernel that nbgrader starts, :mod:`autograde.kernel_launcher`
+Unix socket. For each kernel that nbgrader starts, :mod:`autograde.sandboxed.kernel_launcher`
 (the kernel spec's command) asks the zygote to ``fork()``; the child takes the
 launcher's standard streams, environment and working directory and becomes an
 ordinary ipykernel.
 
 Isolation is unchanged: the zygote runs inside the submission's sandbox (it is
-started by :mod:`autograde.nbgrader_run`, in the same jail), no student code has
+started by :mod:`autograde.sandboxed.nbgrader_run`, in the same jail), no student code has
 run in it when it forks, and every kernel is a separate process with its own
 process group. The child re-seeds Python's and NumPy's global random generators,
 as a freshly started interpreter would have. If the launcher dies (nbclient
 kills a kernel that does not stop), the zygote kills the child's process group.
 
-    python -m autograde.kernel_zygote SOCKET_PATH
+    python -m autograde.sandboxed.kernel_zygote SOCKET_PATH
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 jupyter_client starts this in place of ``python -m ipykernel_launcher -f FILE``.
 It hands its standard streams, environment, working directory and arguments to
-:mod:`autograde.kernel_zygote` (the socket named by ``WEEK08_KERNEL_ZYGOTE``),
+:mod:`autograde.sandboxed.kernel_zygote` (the socket named by ``WEEK08_KERNEL_ZYGOTE``),
 which forks a kernel that already has the libraries imported. The launcher then
 stands in for that kernel: signals it receives (an interrupt from nbclient, a
 termination) are passed on to the kernel's process group, and it exits with the
@@ -17,7 +17,7 @@ import signal
 import socket
 import sys
 
-from autograde.kernel_zygote import receive_message, send_message
+from autograde.sandboxed.kernel_zygote import receive_message, send_message
 
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 

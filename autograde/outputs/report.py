@@ -18,7 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from autograde.export import Column  # noqa: E402
+from autograde.outputs.export import Column  # noqa: E402
 
 
 def _read_grades(path: Path) -> tuple[dict[str, str], list[dict[str, str]]]:

@@ -1,0 +1,213 @@
+"""Inside the sandbox: answer the grader's calls with the functions of an executed notebook.
+
+When nbgrader has run the last cell of a student's notebook, the kernel forks a
+call server (:func:`start`, run by :class:`autograde.sandboxed.execute.ExecuteAndServe`):
+a copy of the kernel process holding everything the notebook defined, exactly
+as the notebook left it (module-level variables, helpers from earlier cells,
+other exercises' functions). The notebook is not executed a second time.
+
+The server listens on a Unix socket in the student's scratch folder. For every
+:class:`~autograde.sandboxed.protocol.Call` of the grader it forks once more
+(each call starts from the notebook's state, so one call cannot prepare the
+next or leave the server broken), calls the function, turns the answer into
+plain data (:mod:`helpers.checks.wire`) and sends a
+:class:`~autograde.sandboxed.protocol.Reply`. A call that runs past the per-call
+limit is killed. Everything the student's code prints goes to ``/dev/null``:
+nothing from these calls reaches the student, only the grader's verdicts do.
+
+Nothing in this process decides a grade: it holds no reference solution, no
+expected value and no key; the grader compares what it sends back.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import select
+import signal
+import socket
+import sys
+import time
+from typing import Any
+
+from autograde.sandboxed.protocol import Call, CallKind, ChannelError, Reply, ReplyStatus, recv_frame, send_frame
+from helpers.checks import wire
+
+#: Seconds one call may take (WEEK08_CELL_TIMEOUT, as for a notebook cell).
+CALL_TIMEOUT = float(os.environ.get("WEEK08_CELL_TIMEOUT", "60"))
+#: Seconds the server waits for the grader before it gives up.
+IDLE_TIMEOUT = 3600.0
+#: Modules whose probes the grader may ask for (public code, shipped to students).
+PROBE_MODULES = ("helpers.checks.",)
+
+
+def start(namespace: dict, path: str, timeout: float | None = None) -> int:
+    """Fork a call server for ``namespace`` listening on ``path``; returns its pid (in the caller)."""
+    if os.path.lexists(path):
+        os.unlink(path)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+    pid = os.fork()
+    if pid:
+        listener.close()
+        return pid
+    code = 0
+    try:
+        _become_server(namespace, listener, CALL_TIMEOUT if timeout is None else timeout)
+    except BaseException:  # noqa: BLE001 - the server must never return into the kernel's code
+        code = 1
+    os._exit(code)
+
+
+def _become_server(namespace: dict, listener: socket.socket, timeout: float) -> None:
+    os.setsid()  # out of the kernel's process group, which is killed when the kernel shuts down
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    _silence()
+    _close_fds(keep={listener.fileno()})
+    listener.settimeout(IDLE_TIMEOUT)
+    try:
+        conn, _ = listener.accept()
+    except OSError:
+        return
+    listener.close()
+    serve(conn, namespace, timeout)
+
+
+def _silence() -> None:
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    sys.stdin = open(os.devnull)  # noqa: SIM115
+
+
+def _close_fds(keep: set[int]) -> None:
+    """Close the kernel's sockets and files: the server talks to the grader only."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = list(range(3, 1024))
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def serve(conn: socket.socket, namespace: dict, timeout: float) -> None:
+    """Answer calls on ``conn`` until the grader closes it."""
+    while True:
+        try:
+            request = recv_frame(conn, time.monotonic() + IDLE_TIMEOUT)
+        except ChannelError:
+            return
+        try:
+            send_frame(conn, answer(request, namespace, timeout))
+        except OSError:
+            return
+
+
+def answer(request: bytes, namespace: dict, timeout: float) -> bytes:
+    """Run one call in a forked child, within ``timeout`` seconds; the reply's bytes."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            payload = compute(request, namespace)
+        except BaseException:  # noqa: BLE001
+            payload = Reply(ReplyStatus.DIED).to_bytes()
+        _write_all(write_end, payload)
+        os._exit(0)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    size, status = 0, None
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                status = ReplyStatus.TIMEOUT
+                break
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > wire.MAX_BYTES:
+                status = ReplyStatus.UNREADABLE
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        _kill(pid)
+    if status is ReplyStatus.TIMEOUT:
+        return Reply(status, error=f"stopped after {timeout:g} s").to_bytes()
+    if status is ReplyStatus.UNREADABLE:
+        return Reply(status, error="the answer is too large").to_bytes()
+    if not chunks:
+        return Reply(ReplyStatus.DIED, error="the call ended its process").to_bytes()
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def compute(request: bytes, namespace: dict) -> bytes:
+    """In the call's own process: the reply to one call (never raises)."""
+    call = Call.from_bytes(request)
+    function = namespace.get(call.function)
+    if not callable(function):
+        return Reply(ReplyStatus.MISSING, error=f"{call.function} is not defined").to_bytes()
+    try:
+        if call.kind is CallKind.PROBE:
+            result = _probe(call.probe or "")(function, *call.args, **call.kwargs)
+        else:
+            result = function(*call.args, **call.kwargs)
+    except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt from student code too
+        return Reply(ReplyStatus.RAISED, error_type=_name(error), error=_text(error)).to_bytes()
+    try:
+        return Reply(ReplyStatus.RETURNED, value=wire.encode(result)).to_bytes()
+    except wire.WireError as error:
+        return Reply(ReplyStatus.UNREADABLE, error=str(error)).to_bytes()
+    except Exception as error:  # noqa: BLE001 - a property of the answer raised while it was read
+        return Reply(ReplyStatus.UNREADABLE, error=f"reading the answer raised {_name(error)}").to_bytes()
+
+
+def _probe(name: str) -> Any:
+    module, _, attr = name.partition(":")
+    if not module.startswith(PROBE_MODULES):
+        raise LookupError(f"{module} is not a module of public checks")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _name(error: BaseException) -> str:
+    try:
+        return str(type(error).__name__)[:100]
+    except Exception:  # noqa: BLE001
+        return "Exception"
+
+
+def _text(error: BaseException) -> str:
+    try:
+        return str(error)[:2000]
+    except Exception:  # noqa: BLE001
+        return ""
