@@ -1,28 +1,33 @@
-"""``make grade``: grade a class with nbgrader, verify every score, write feedback and ``grades.csv``.
+"""``make grade``: grade a class. Student code runs only in the sandbox; every score is decided outside it.
 
 For the submissions in ``submitted/`` (or the demo class in ``demo/submitted/``
 when ``submitted/`` holds no student):
 
 1. record the assignment in the gradebook (``nbgrader generate_assignment`` into a
-   scratch folder, only when the solutions or checks changed; ``notebooks/`` is not touched);
+   scratch folder, only when the solutions or checks changed);
 2. for each student that is new or changed since the last run (content hash of the
    submission and of the solutions and checks; ``--force`` regrades all,
-   ``--student ID`` one), in parallel (``--jobs``, default: one per core), in a
-   scratch course of its own under ``.grading/work/<student>``:
+   ``--student ID`` one), in parallel (``--jobs``), in a scratch course of its own
+   under ``.grading/work/<student>`` (:func:`grade_student`):
 
-   - check and copy the notebooks (the originals are never modified; a notebook
-     that cannot be read scores 0 with a clear message);
-   - nbgrader's autograde and generate_feedback (:mod:`autograde.sandboxed.nbgrader_run`,
-     warm kernels forked from :mod:`autograde.sandboxed.kernel_zygote`) inside the sandbox
-     (:mod:`autograde.sandbox`: limits, no network, read-only view, grading state hidden);
-   - the independent verifier (:mod:`autograde.verify`), alongside nbgrader when a
-     core is spare; for every question the lower of nbgrader's and the verifier's
-     scores stands, and a disagreement flags the submission for review;
+   - **stage** (:mod:`autograde.submissions`): check and copy the notebooks;
+   - **execute, untrusted** (:mod:`autograde.sandboxed.nbgrader_run`, in the sandbox
+     of :mod:`autograde.sandbox`, where solutions, hidden checks and trusted code do
+     not exist): nbgrader runs every notebook; each kernel then forks a call server
+     (:mod:`autograde.sandboxed.call_server`) that keeps the notebook's functions;
+   - **collect** (:mod:`autograde.trusted.collect`): the autograded notebooks are
+     copied out, as untrusted data, before anything hidden is sent;
+   - **decide, trusted** (:mod:`autograde.trusted.decide`, a process that never runs
+     student code): every question's public and hidden cases call the student's
+     functions through the call servers and compare the plain-data answers with
+     values computed here from the reference; then the sandbox is ended;
+   - **combine** (:mod:`autograde.trusted.combine`): the verdicts are the scores;
+     a kernel that showed a passing check the grader's run failed is flagged;
 
-3. merge each finished student into the gradebook (manual grades entered in the
-   formgrader are kept), copy their ``autograded/`` and ``feedback/`` folders,
-   and save their result, so an interrupted run loses nothing already graded;
-4. write ``grades.csv`` and the class report (``class_report/index.html``).
+3. **merge** each finished student (main thread): scores into the gradebook (manual
+   grades kept), autograded notebooks into ``autograded/``, nbgrader's feedback
+   generated from the gradebook, the result saved, so an interrupted run resumes;
+4. **outputs** (:mod:`autograde.outputs`): ``grades.csv`` and the class report.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import hashlib
 import html
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -46,16 +52,16 @@ from nbgrader.api import Gradebook
 from tqdm import tqdm
 
 from autograde import ASSIGNMENT, COURSE_ROOT, sandbox
-from autograde.catalog import notebook_names
-from autograde.outputs.export import Column, columns, student_scores, write_grades
+from autograde.catalog import all_exercises, notebook_names
 from autograde.nbgrader_cli import environment, grading_environment
-from autograde.sandboxed.nbgrader_run import STAGES_MARKER
+from autograde.outputs.export import Column, columns, student_scores, write_grades
 from autograde.release import generate
+from autograde.sandboxed.nbgrader_run import READY_MARKER
+from autograde.settings import Settings
 from autograde.submissions import Submission, find_students, stage
-from autograde.verify import hidden_paths
-
-#: Seconds one student's whole autograde may take before it is stopped.
-SUBMISSION_TIMEOUT = int(os.environ.get("WEEK08_SUBMISSION_TIMEOUT", "900"))
+from autograde.trusted.collect import collect
+from autograde.trusted.combine import combine, kernel_outcomes
+from autograde.trusted.decide import Status, Verdict
 #: Most severe first: the status column shows the first that applies.
 SEVERITY = ["flagged", "error", "timed out", "malformed", "missing notebook", "ok"]
 
@@ -71,8 +77,10 @@ class Result:
     problems: dict[str, str] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)  # final, per column name
     flags: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # why each question lost points (student-safe)
+    details: dict[str, str] = field(default_factory=dict)  # per question, for the TA only
     seconds: float = 0.0
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (autograde, feedback, verify)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (nbgrader, decide, feedback)
 
     def add_status(self, status: str) -> None:
         if SEVERITY.index(status) < SEVERITY.index(self.status):
@@ -109,9 +117,9 @@ class Paths:
         """The student's scratch course, the only folder its nbgrader run may write."""
         return self.work / "work" / student
 
-    def verification(self, student: str) -> Path:
-        """The verifier's folder for a student: hidden from that student's nbgrader run."""
-        return self.work / "verify" / student
+    def collected(self, student: str) -> Path:
+        """Where the student's autograded notebooks are copied out of the sandbox (trusted side)."""
+        return self.work / "collected" / student
 
 
 def default_submitted(root: Path) -> Path:
@@ -134,28 +142,69 @@ def grading_key(root: Path) -> str:
 # -- one student, in a worker thread -------------------------------------------------------
 
 
-def _nbgrader(student: str, scratch: Path, jail: sandbox.Jail, timeout: float):
-    """Autograde and generate feedback (:mod:`autograde.sandboxed.nbgrader_run`) in the sandbox."""
+def secret_paths(root: Path) -> list[Path]:
+    """What no process running student code may see: solutions, hidden checks, trusted code, grading state."""
+    course = [root / "solutions", root / ".grading", root / "autograded", root / "feedback", root / "submitted",
+              root / "demo", root / "source_with_tests", root / "class_report", root / "gradebook.db",
+              root / "grades.csv", root / "tests"]
+    package = [COURSE_ROOT / "solutions", COURSE_ROOT / "autograde" / "checks", COURSE_ROOT / "autograde" / "trusted",
+               COURSE_ROOT / "tests", COURSE_ROOT / "demo", COURSE_ROOT / ".grading", COURSE_ROOT / "gradebook.db"]
+    return course + [p for p in package if p not in course]
+
+
+def _start_nbgrader(student: str, scratch: Path, jail: sandbox.Jail, log: Path,
+                    settings: Settings) -> subprocess.Popen:
+    """Start :mod:`autograde.sandboxed.nbgrader_run` in the sandbox; it prints READY and waits."""
     env = grading_environment({
         "HOME": str(scratch / "home"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
         "IPYTHONDIR": str(scratch / "ipython"), "MPLCONFIGDIR": str(scratch / "mpl"),
         "TMPDIR": str(scratch / "tmp"), "WEEK08_TRACKIO_DIR": str(scratch / "trackio"),
+        "WEEK08_CELL_TIMEOUT": str(settings.cell_timeout),
     })
     for folder in ("home", "runtime", "ipython", "mpl", "tmp", "trackio"):
         (scratch / folder).mkdir(exist_ok=True)
     command = [sys.executable, "-m", "autograde.sandboxed.nbgrader_run", student]
-    return sandbox.run(command, name=f"{student}-nbgrader", jail=jail, timeout=timeout, cwd=scratch, env=env)
+    with open(log, "wb") as stderr:
+        return sandbox.popen(command, name=f"{student}-nbgrader", jail=jail, limits=settings.limits(),
+                             cwd=scratch, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
 
 
-def _stages(stdout: str) -> dict[str, float]:
-    """Seconds per nbgrader step, from the runner's last ``WEEK08-STAGES`` line (informational)."""
-    for line in reversed((stdout or "").splitlines()):
-        if line.startswith(STAGES_MARKER):
-            try:
-                return {k: float(v) for k, v in json.loads(line[len(STAGES_MARKER):]).items()}
-            except (ValueError, AttributeError, TypeError):
-                return {}
-    return {}
+def _wait_ready(process: subprocess.Popen, timeout: float) -> tuple[str, dict]:
+    """Wait for the READY line (or the end of the process); ("ready"|"ended"|"timed out", stages).
+
+    Student code can write to this pipe too, so the line is only a hint of timing: an
+    early forged READY makes the grader collect unfinished work, never anything more.
+    """
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    buffer = b""
+    fd = process.stdout.fileno()
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "timed out", {}
+        if not select.select([fd], [], [], left)[0]:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return "ended", {}
+        buffer = (buffer + chunk)[-65536:]
+        for line in buffer.split(b"\n")[:-1]:
+            if line.startswith(READY_MARKER.encode()):
+                try:
+                    stages = json.loads(line[len(READY_MARKER):].decode())
+                    return "ready", {k: float(v) for k, v in stages.items() if k == "autograde"}
+                except (ValueError, AttributeError, TypeError, UnicodeDecodeError):
+                    return "ready", {}
+
+
+def _tail(path: Path, size: int = 65536) -> str:
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, os.fstat(f.fileno()).st_size - size))
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _last_error_line(stderr: str) -> str:
@@ -164,32 +213,31 @@ def _last_error_line(stderr: str) -> str:
     return (errors or lines or ["unknown error"])[-1][:300]
 
 
-def _timed_out_notebooks(folder: Path) -> list[str]:
-    names = []
-    for path in sorted(folder.glob("*.ipynb")):
-        text = path.read_text(errors="replace")
-        if "CellTimeoutError" in text or "Cell execution timed out" in text:
-            names.append(path.stem)
-    return names
+def _timed_out_cells(path: Path) -> int:
+    """Cells that nbclient stopped at the per-cell limit (its recorded CellTimeoutError outputs)."""
+    try:
+        nb = json.loads(path.read_text())
+        return sum(1 for cell in nb.get("cells", []) for o in cell.get("outputs", []) or []
+                   if isinstance(o, dict) and o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError")
+    except (OSError, ValueError, AttributeError, TypeError):
+        return 0
 
 
 def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted: Path,
-                  alongside: bool = False) -> Result:
-    """Autograde, feedback and verify one student in a scratch course; never raises for bad input.
+                  settings: Settings) -> Result:
+    """Grade one student in a scratch course; never raises for bad input.
 
-    With ``alongside`` the verifier runs at the same time as nbgrader (on a spare
-    core, so a single student's regrade finishes sooner); otherwise after it (when
-    every core is busy, running both at once would only make them compete). The
-    verifier reads its own copy of the submission, in a folder the student's
-    nbgrader run cannot see. Either way a question scores the lower of the two.
+    1. stage the notebooks into the scratch course;
+    2. in the sandbox, nbgrader executes them; each kernel leaves a call server;
+    3. copy the autograded notebooks out (before anything hidden is sent);
+    4. decide every question in a trusted process, from the call servers' answers;
+    5. end the sandbox and everything it started.
     """
     start = time.perf_counter()
     result = Result(sub.student, sub.content_hash())
     scratch = paths.scratch(sub.student)
-    check_dir = paths.verification(sub.student)
-    for folder in (scratch, check_dir):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
     shutil.copyfile(paths.root / "nbgrader_config.py", scratch / "nbgrader_config.py")
     shutil.copyfile(paths.template_db, scratch / "gradebook.db")
     stage(sub, notebooks, scratch / "submitted")
@@ -200,31 +248,44 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
     if not sub.staged:
         result.seconds = round(time.perf_counter() - start, 2)
         return result
-    # The verifier reads its own copy, outside the folder the student's kernels can write.
-    shutil.copytree(scratch / "submitted" / sub.student / ASSIGNMENT, check_dir / "submission")
-    verifier = _start_verify(check_dir, paths) if alongside else None
-    hidden = [p for p in hidden_paths(paths.root) if p.name != "solutions"] + [submitted]
-    jail = sandbox.Jail(writable=scratch, hidden=hidden)
+    jail = sandbox.Jail(writable=scratch, hidden=[*secret_paths(paths.root), submitted])
+    log = paths.work / "logs" / f"{sub.student}.stderr"
+    log.parent.mkdir(parents=True, exist_ok=True)
     clock = time.perf_counter()
+    process = _start_nbgrader(sub.student, scratch, jail, log, settings)
     try:
-        done = _nbgrader(sub.student, scratch, jail, SUBMISSION_TIMEOUT)
-        result.stages = {"nbgrader": round(time.perf_counter() - clock, 2), **_stages(done.stdout)}
-        if done.returncode != 0:
+        state, stages = _wait_ready(process, settings.submission_timeout)
+        result.stages = {"nbgrader": round(time.perf_counter() - clock, 2), **stages}
+        if state == "timed out":
+            result.add_status("timed out")
+            result.messages.append(f"grading stopped after {settings.submission_timeout} s for the whole "
+                                   "submission.")
+        elif state == "ended":
             result.add_status("error")
-            result.messages.append("nbgrader could not grade this submission: " + _last_error_line(done.stderr))
-    except subprocess.TimeoutExpired:
-        result.add_status("timed out")
-        result.messages.append(f"grading stopped after {SUBMISSION_TIMEOUT} s for the whole submission.")
-    for name in _timed_out_notebooks(scratch / "autograded" / sub.student / ASSIGNMENT):
-        result.add_status("timed out")
-        result.messages.append(f"{name}: a cell ran longer than the per-cell limit and was stopped.")
-    nbgrader_scores = student_scores(f"sqlite:///{scratch / 'gradebook.db'}", sub.student)
-    clock = time.perf_counter()
-    if verifier is None:
-        verifier = _start_verify(check_dir, paths)
-    verdicts = _finish_verify(verifier, check_dir)
-    result.stages["verify"] = round(time.perf_counter() - clock, 2)
-    result.scores, result.flags = _combine(nbgrader_scores, verdicts, sub.staged)
+            result.messages.append("nbgrader could not grade this submission: " + _last_error_line(_tail(log)))
+        # 3. outputs first: nothing hidden has been sent to the student's processes yet
+        autograded = scratch / "autograded" / sub.student / ASSIGNMENT
+        collected = collect(autograded, [f"{nb}.ipynb" for nb in sub.staged], paths.collected(sub.student),
+                            settings.max_output_mb * 2**20)
+        for name, why in sorted(collected.refused.items()):
+            result.messages.append(f"{name} was not copied back from grading: {why}.")
+        # 4. the trusted decision
+        clock = time.perf_counter()
+        verdicts = decide_in_trusted_process(scratch / "calls", paths, sub.staged, settings)
+        result.stages["decide"] = round(time.perf_counter() - clock, 2)
+    finally:
+        _end_sandbox(process)
+    kernel = {}
+    for nb in sub.staged:
+        path = paths.collected(sub.student) / f"{nb}.ipynb"
+        kernel[nb] = kernel_outcomes(path)
+        if _timed_out_cells(path):
+            result.add_status("timed out")
+            result.messages.append(f"{nb}: a cell ran longer than the per-cell limit "
+                                   f"({settings.cell_timeout} s) and was stopped.")
+    combined = combine(verdicts, kernel, sub.staged)
+    result.scores, result.flags, result.details = combined.scores, combined.flags, combined.details
+    result.questions = combined.notes
     if result.flags:
         result.add_status("flagged")
         result.messages += result.flags
@@ -232,47 +293,39 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
     return result
 
 
-def _start_verify(folder: Path, paths: Paths) -> subprocess.Popen:
-    """Start the independent verifier on the copy of the submission in ``folder/submission``."""
-    command = [sys.executable, "-m", "autograde.verify", str(folder / "submission"), str(folder / "verdicts.json"),
-               "--course-root", str(paths.root), "--scratch", str(folder / "scratch")]
-    return subprocess.Popen(command, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def _finish_verify(process: subprocess.Popen, folder: Path) -> dict[str, dict] | None:
-    """Wait for the verifier; ``{notebook:grade_id: verdict}``, or None if it failed."""
+def _end_sandbox(process: subprocess.Popen) -> None:
     try:
-        process.communicate(timeout=SUBMISSION_TIMEOUT)
-        return {f"{v['notebook']}:{v['grade_id']}": v for v in json.loads((folder / "verdicts.json").read_text())}
+        if process.stdin is not None:
+            process.stdin.close()
+    except OSError:
+        pass
+    try:
+        process.wait(timeout=2)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        pass
+    if process.stdout is not None:
+        process.stdout.close()
+    sandbox.release(process)  # kills the call servers and anything else the submission left
 
 
-def _combine(nbgrader: dict[str, float], verdicts: dict[str, dict] | None,
-             staged: list[str]) -> tuple[dict[str, float], list[str]]:
-    """Per question, the lower of the two scores; messages for every disagreement and any tampering."""
-    final: dict[str, float] = {}
-    flags: list[str] = []
-    if verdicts is None:
-        return dict(nbgrader), ["the independent verifier could not run: scores are nbgrader's alone."]
-    for key, verdict in sorted(verdicts.items()):
-        notebook = key.split(":", 1)[0]
-        if notebook not in staged:
-            continue
-        ours = verdict["points"] if verdict["passed"] else 0.0
-        theirs = nbgrader.get(key, 0.0)
-        final[key] = min(ours, theirs)
-        if ours != theirs:
-            why = verdict["message"] or "passed"
-            flags.append(f"{key}: nbgrader gave {theirs:g}, the independent check gave {ours:g} ({why}); "
-                         f"the lower score stands.")
-        elif verdict.get("tampered"):
-            flags.append(f"{key}: {verdict['message']}")
-    return final, flags
+def decide_in_trusted_process(calls: Path, paths: Paths, staged: list[str], settings: Settings) -> list[Verdict]:
+    """Run :mod:`autograde.trusted.decide` (no student code) over the call servers in ``calls``."""
+    out = paths.work / "verdicts" / f"{calls.parent.name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "autograde.trusted.decide", str(calls), str(out),
+               "--course-root", str(paths.root), "--timeout", str(settings.cell_timeout),
+               *[arg for nb in staged for arg in ("--notebook", nb)]]
+    exercises = all_exercises(paths.root)
+    try:
+        subprocess.run(command, env=environment(), cwd=paths.root, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, timeout=settings.submission_timeout, check=True)
+        return [Verdict.from_json(v) for v in json.loads(out.read_text())]
+    except (subprocess.SubprocessError, OSError, ValueError, KeyError, TypeError) as error:
+        why = getattr(error, "stderr", b"") or b""
+        return [Verdict(ex.notebook, ex.grade_id, ex.points, Status.GRADER_ERROR,
+                        message="the grader's checker failed", detail=f"{error} {why[-500:]!r}")
+                for ex in exercises]
 
 
 # -- merging, in the main thread ----------------------------------------------------------
@@ -291,20 +344,49 @@ def record_in_gradebook(db_url: str, result: Result, flagged: set[str]) -> None:
         gb.db.commit()
 
 
-def merge(result: Result, paths: Paths) -> None:
+def merge(result: Result, paths: Paths, feedback: Feedback) -> None:
     """Bring one finished student into the course: gradebook, autograded/, feedback/, result file."""
     flagged = {flag.split(":", 1)[0] for flag in result.flags}
     record_in_gradebook(paths.db_url, result, flagged)
-    scratch = paths.scratch(result.student)
-    for folder in ("autograded", "feedback"):
-        source = scratch / folder / result.student
-        target = paths.root / folder / result.student
-        shutil.rmtree(target, ignore_errors=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
+    collected = paths.collected(result.student)
+    target = paths.root / "autograded" / result.student / ASSIGNMENT
+    shutil.rmtree(paths.root / "autograded" / result.student, ignore_errors=True)
+    if collected.is_dir():
+        shutil.copytree(collected, target)
+    clock = time.perf_counter()
+    feedback.generate(result.student)
+    result.stages["feedback"] = round(time.perf_counter() - clock, 2)
     save_result(result, paths)
-    shutil.rmtree(scratch, ignore_errors=True)
-    shutil.rmtree(paths.verification(result.student), ignore_errors=True)
+    shutil.rmtree(paths.scratch(result.student), ignore_errors=True)
+    shutil.rmtree(collected, ignore_errors=True)
+
+
+class Feedback:
+    """nbgrader's generate_feedback, in the grader's process, from the course gradebook (trusted scores).
+
+    It renders the autograded notebooks (untrusted data: nothing is executed) with the
+    scores the grader decided, manual grades and comments included.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._api = None
+
+    def generate(self, student: str) -> bool:
+        shutil.rmtree(self.root / "feedback" / student, ignore_errors=True)
+        if not (self.root / "autograded" / student / ASSIGNMENT).is_dir():
+            return False
+        if self._api is None:
+            from nbgrader.apps import NbGraderAPI
+            from traitlets.config.loader import PyFileConfigLoader
+
+            config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+            config.CourseDirectory.root = str(self.root)
+            self._api = NbGraderAPI(config=config)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            outcome = self._api.generate_feedback(ASSIGNMENT, student, force=True)
+        return bool(outcome.get("success"))
 
 
 def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[str, float]) -> None:
@@ -312,6 +394,10 @@ def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[s
     folder = paths.root / "feedback" / result.student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
+    why = {}
+    for line in result.questions:
+        key, _, reason = line.partition(": ")
+        why[key] = reason
     for col in cols:
         got = f"{scores.get(col.name, 0):g} / {col.max_points:g}"
         if col.grade_id is None:
@@ -319,7 +405,8 @@ def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[s
             status = html.escape(problem) if problem else f'<a href="{col.notebook}.html">feedback</a>'
             rows.append(f"<tr class='nb'><th>{html.escape(col.notebook)}</th><th>{got}</th><th>{status}</th></tr>")
         else:
-            rows.append(f"<tr><td>&nbsp;&nbsp;{html.escape(col.grade_id)}</td><td>{got}</td><td></td></tr>")
+            reason = html.escape(why.get(col.name, "")) if scores.get(col.name, 0) < col.max_points else ""
+            rows.append(f"<tr><td>&nbsp;&nbsp;{html.escape(col.grade_id)}</td><td>{got}</td><td>{reason}</td></tr>")
     total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
     maximum = sum(c.max_points for c in cols if c.grade_id is None)
     notes = "".join(f"<li>{html.escape(m)}</li>" for m in result.messages)
@@ -387,13 +474,9 @@ def prepare(paths: Paths, key: str) -> None:
 
 
 def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None = None,
-                force: bool = False, jobs: int | None = None, alongside: bool | None = None) -> Path:
-    """Grade every (new or changed) submission under ``submitted``; return ``grades.csv``'s path.
-
-    ``alongside`` chooses when the verifier runs (see :func:`grade_student`); by
-    default alongside nbgrader when there are fewer students to grade than cores.
-    The grades are the same either way.
-    """
+                force: bool = False, jobs: int | None = None, settings: Settings | None = None) -> Path:
+    """Grade every (new or changed) submission under ``submitted``; return ``grades.csv``'s path."""
+    settings = settings or Settings.from_environ()
     paths = Paths(root)
     fresh_gradebook = not (root / "gradebook.db").exists()
     key = grading_key(root)
@@ -415,13 +498,10 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     print(f"grading {len(todo)} of {len(students)} students in {submitted} "
           f"({len(students) - len(todo)} unchanged); {isolation}")
     cols = columns(paths.db_url)
-    jobs = jobs or int(os.environ.get("WEEK08_JOBS", os.cpu_count() or 1))
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    # Fewer students than cores: verify alongside nbgrader, on the cores that would idle.
-    if alongside is None:
-        alongside = len(todo) < (os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs or settings.workers))
+    feedback = Feedback(root)
     running: dict[Future, Submission] = {
-        pool.submit(grade_student, sub, paths, notebooks, submitted, alongside): sub for sub in todo}
+        pool.submit(_grade_safely, sub, paths, notebooks, submitted, settings): sub for sub in todo}
     try:
         with tqdm(total=len(todo), unit="student", desc="grading", dynamic_ncols=True) as bar:
             while running:
@@ -430,10 +510,18 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
                     sub = running.pop(future)
                     result = future.result()
                     result.content_hash = f"{key}:{result.content_hash}"
-                    merge(result, paths)
+                    try:
+                        merge(result, paths, feedback)
+                        scores = student_scores(paths.db_url, sub.student)
+                        write_index(result, paths, cols, scores)
+                    except Exception as error:  # noqa: BLE001 - one student's failure never stops the class
+                        result.add_status("error")
+                        result.messages.append(f"the grader failed while saving this result: "
+                                               f"{type(error).__name__}: {error}")
+                        result.content_hash = "error"  # graded again next run
+                        save_result(result, paths)
+                        scores = {}
                     previous[sub.student] = result
-                    scores = student_scores(paths.db_url, sub.student)
-                    write_index(result, paths, cols, scores)
                     total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
                     bar.write(f"{sub.student}: {total:g} points, {result.status} ({result.seconds:.0f} s)")
                     bar.update(1)
@@ -454,6 +542,18 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     return paths.grades
 
 
+def _grade_safely(sub: Submission, paths: Paths, notebooks: list[str], submitted: Path,
+                  settings: Settings) -> Result:
+    """:func:`grade_student`, turning any grader exception into an ``error`` row for this student only."""
+    try:
+        return grade_student(sub, paths, notebooks, submitted, settings)
+    except Exception as error:  # noqa: BLE001
+        result = Result(sub.student, "error", status="error",
+                        messages=[f"the grader failed on this submission: {type(error).__name__}: {error}"])
+        shutil.rmtree(paths.collected(sub.student), ignore_errors=True)
+        return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Grade a class: nbgrader autograde, verification, feedback, grades.csv.")
     parser.add_argument("--submitted", type=Path, default=None,
@@ -461,7 +561,8 @@ def main(argv: list[str] | None = None) -> int:
                              "or demo/submitted/ when submitted/ is empty)")
     parser.add_argument("--student", help="regrade only this student")
     parser.add_argument("--force", action="store_true", help="regrade everyone, changed or not")
-    parser.add_argument("--jobs", type=int, default=None, help="students graded at once (default: one per core)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="students graded at once (default: WEEK08_JOBS, or one per core)")
     parser.add_argument("--root", type=Path, default=COURSE_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()

@@ -32,10 +32,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Defaults; WEEK08_MEMORY_MB and WEEK08_MAX_PROCESSES override them.
-MEMORY_MB = int(os.environ.get("WEEK08_MEMORY_MB", "6144"))
-MAX_PROCESSES = int(os.environ.get("WEEK08_MAX_PROCESSES", "128"))
-MAX_FILE_MB = 1024
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
 #: Sandboxed processes still running (killed by :func:`kill_all` on Ctrl-C).
 LIVE: set[subprocess.Popen] = set()
@@ -43,11 +39,11 @@ LIVE: set[subprocess.Popen] = set()
 
 @dataclass
 class Limits:
-    """Resource limits for one sandboxed process tree."""
+    """Resource limits for one sandboxed process tree (see :class:`autograde.settings.Settings`)."""
 
-    memory_mb: int = MEMORY_MB
-    max_processes: int = MAX_PROCESSES
-    max_file_mb: int = MAX_FILE_MB
+    memory_mb: int = 6144
+    max_processes: int = 128
+    max_file_mb: int = 1024
 
 
 @dataclass

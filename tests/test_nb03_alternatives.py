@@ -179,3 +179,44 @@ def test_itertools_product_order_is_not_required():
         return result
 
     hidden.check_search_2d(search_2d)
+
+
+def test_hidden_problems_made_of_data_are_the_unseen_problems():
+    """The hidden fields, acquisitions and objectives (data sent to the student's process) are the same problems."""
+    x = np.linspace(-1, 13, 141)
+    np.testing.assert_array_equal(hidden.hill(x), 4 + 3 * np.sin(1.7 * x) * np.exp(-0.15 * (x - 3) ** 2) + 0.2 * x)
+    points = np.random.default_rng(0).uniform(-2, 14, (50, 2))
+    np.testing.assert_array_equal(
+        hidden.hill_2d(points),
+        5 + 2 * np.cos(points[:, 0] - 2) * np.exp(-0.2 * (points[:, 1] - 4) ** 2) + 0.1 * points[:, 1])
+    rng = np.random.default_rng(1)
+    mu, sigma = rng.normal(1, 1, 40), rng.uniform(0, 2, 40)
+    sigma[::5] = 0.0
+    mu[1::10] = 1.25 + 0.01  # exactly best + xi at sigma = 0
+    for best in (0.2, 1.25):
+        np.testing.assert_array_equal(hidden.EI(mu, sigma, best), REFERENCE.expected_improvement(mu, sigma, best))
+        np.testing.assert_array_equal(hidden.PI(mu, sigma, best),
+                                      REFERENCE.probability_of_improvement(mu, sigma, best))
+        np.testing.assert_array_equal(hidden.UCB_1_5(mu, sigma, best),
+                                      REFERENCE.upper_confidence_bound(mu, sigma, kappa=1.5))
+
+    def mixed(trial):
+        a = trial.suggest_float("a", -2, 2)
+        b = trial.suggest_int("b", 0, 5)
+        c = trial.suggest_categorical("c", ["up", "down"])
+        return -(a - 0.7) ** 2 - 0.3 * (b - 3) ** 2 + (0.5 if c == "up" else 0.0)
+
+    def wave(trial):
+        x = trial.suggest_float("x", -1, 1)
+        k = trial.suggest_int("k", 1, 3)
+        kind = trial.suggest_categorical("kind", ["sin", "cos"])
+        return float((np.sin if kind == "sin" else np.cos)(k * x) - 0.1 * x)
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    for old, new in [(mixed, hidden.mixed_objective), (wave, hidden.wave_objective)]:
+        studies = []
+        for objective in (old, new):
+            study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=3))
+            study.optimize(objective, n_trials=12)
+            studies.append([(t.params, t.distributions, t.value) for t in study.trials])
+        assert studies[0] == studies[1]

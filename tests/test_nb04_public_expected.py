@@ -118,6 +118,7 @@ def test_public_environment_agrees_with_the_reference_and_the_oracle(ref, tmp_pa
         want = ref.environment_record(list(ref.PACKAGES), folder)
         assert public.expected_environment(public.PACKAGES, folder) == want, folder
         assert hidden.environment_oracle(ref.PACKAGES, folder) == want, folder
+    assert public.expected_versions(public.PACKAGES) == hidden.versions_oracle(ref.PACKAGES)
     assert public.head_by_rev_list(repo / "sub") is not None
     assert public.head_by_rev_list(empty) is None
     assert public.PACKAGES == ref.PACKAGES
@@ -131,10 +132,10 @@ def _pruning(trial) -> float:
 
 
 @pytest.mark.parametrize("direction, objective, seed", [
-    ("maximize", public._objective, 0),
+    ("maximize", public.PUBLIC_OBJECTIVE, 0),
     ("minimize", _pruning, 3),
     ("maximize", _pruning, 5),
-    ("minimize", hidden._minimise_with_pruning, 3),
+    ("minimize", hidden.MINIMISE_WITH_PRUNING, 3),
 ])
 def test_public_study_steps_agree_with_the_hidden_oracle(direction, objective, seed):
     with tracking.quiet():
@@ -146,3 +147,17 @@ def test_public_study_steps_agree_with_the_hidden_oracle(direction, objective, s
 def test_public_checks_fail_without_expected_results():
     with pytest.raises(ValueError, match="no expected result"):
         public.given(None, "a case")
+
+
+def test_objectives_are_data_that_recompute_their_trials():
+    """The objectives the checks send are :class:`public.Objective` (data, from the public module)."""
+    assert public.PUBLIC_OBJECTIVE(optuna.trial.FixedTrial({"x": 3.0, "n": 2})) == -((3.0 - 1.0) ** 2) - 2
+    hidden_case = hidden.MINIMISE_WITH_PRUNING
+    assert type(hidden_case) is public.Objective
+    with tracking.quiet():
+        study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=3))
+        study.optimize(hidden_case, n_trials=12)
+    states = {trial.state for trial in study.trials}
+    assert optuna.trial.TrialState.PRUNED in states and optuna.trial.TrialState.COMPLETE in states
+    assert len({trial.params["kind"] for trial in study.trials}) == 2
+    public.expect_study_of(study, "minimize", hidden_case, 12, "a test")

@@ -3,22 +3,26 @@
 Each check calls the public check of ``helpers.checks.nb03`` on inputs the
 student never sees (other gold fields, other drills, seeds, data sets and
 objectives, 2-D cases) with the reference solution as the oracle.
+
+The student's function runs in the student's process, and nothing defined in this
+module is ever sent there: the unseen fields, acquisition functions and Optuna
+objectives are :class:`helpers.checks.nb03.Formula` and
+:class:`helpers.checks.nb03.Objective` objects, public code holding the hidden
+expressions below as data.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
-import optuna
 from sklearn.model_selection import KFold
 
 from autograde.trusted.reference import solution
 from helpers.checks import nb03 as public
 from helpers.checks.core import check
-from helpers.checks.nb03 import pruning_data, quietly
+from helpers.checks.nb03 import Formula, Objective, field_2d, pruning_data, quietly
 from helpers.data import load_dataset
 
 NOTEBOOK = "03_optuna_bayesopt"
@@ -29,16 +33,20 @@ def ref():
     return solution(NOTEBOOK)
 
 
-def hill(x: Any) -> np.ndarray:
-    """An unseen 1-D field with its peak in the middle."""
-    x = np.asarray(x, dtype=float)
-    return 4 + 3 * np.sin(1.7 * x) * np.exp(-0.15 * (x - 3) ** 2) + 0.2 * x
+#: An unseen 1-D field with its peak in the middle.
+hill = Formula("4 + 3 * np.sin(1.7 * x) * np.exp(-0.15 * (x - 3) ** 2) + 0.2 * x")
 
+#: An unseen 2-D field.
+hill_2d = field_2d("5 + 2 * np.cos(x1 - 2) * np.exp(-0.2 * (x2 - 4) ** 2) + 0.1 * x2")
 
-def hill_2d(points: Any) -> np.ndarray:
-    """An unseen 2-D field."""
-    points = np.asarray(points, dtype=float)
-    return 5 + 2 * np.cos(points[:, 0] - 2) * np.exp(-0.2 * (points[:, 1] - 4) ** 2) + 0.1 * points[:, 1]
+#: The acquisition functions the unseen loops use, with the reference's formulas (safe at sigma = 0).
+_ACQUISITION = ("mu", "sigma", "best")
+_GAIN = {"gain": "mu - best - xi", "safe": "np.where(sigma > 0, sigma, 1.0)", "z": "gain / safe"}
+EI = Formula("np.where(sigma > 0, gain * norm.cdf(z) + safe * norm.pdf(z), np.maximum(gain, 0.0))",
+             arguments=_ACQUISITION, steps=_GAIN, xi=0.01)
+PI = Formula("np.where(sigma > 0, norm.cdf(z), (gain > 0).astype(np.float64))",
+             arguments=_ACQUISITION, steps=_GAIN, xi=0.01)
+UCB_1_5 = Formula("mu + kappa * sigma", arguments=_ACQUISITION, kappa=1.5)
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -128,21 +136,15 @@ def check_active_learning(active_learning: Callable) -> None:
 @check
 @quietly
 def check_bayes_opt(bayes_opt: Callable) -> None:
-    reference = ref()
-
-    def ucb(mu: Any, sigma: Any, best: float) -> np.ndarray:
-        return reference.upper_confidence_bound(mu, sigma, kappa=1.5)
-
     grid = np.linspace(0, 6, 301)
     start = np.array([0.7, 5.6])
     cases = [
-        ("an unseen field, EI", (hill, start, grid, 8, reference.expected_improvement), None),
-        ("an unseen field, PI", (hill, start, grid, 6, reference.probability_of_improvement), None),
-        ("an unseen field, UCB with kappa = 1.5", (hill, start, grid, 6, ucb), None),
-        ("an unseen 2-D field, EI", (hill_2d, np.array([[0.5, 0.5], [5.5, 2.0]]), _square(15), 6,
-                                     reference.expected_improvement), None),
+        ("an unseen field, EI", (hill, start, grid, 8, EI), None),
+        ("an unseen field, PI", (hill, start, grid, 6, PI), None),
+        ("an unseen field, UCB with kappa = 1.5", (hill, start, grid, 6, UCB_1_5), None),
+        ("an unseen 2-D field, EI", (hill_2d, np.array([[0.5, 0.5], [5.5, 2.0]]), _square(15), 6, EI), None),
     ]
-    public.check_bayes_opt(bayes_opt, cases=cases, oracle=reference.bayes_opt)
+    public.check_bayes_opt(bayes_opt, cases=cases, oracle=ref().bayes_opt)
 
 
 @check
@@ -180,12 +182,9 @@ def check_rf_objective(rf_objective: Callable) -> None:
     public.check_rf_objective(rf_objective, cases=cases)
 
 
-def mixed_objective(trial: optuna.Trial) -> float:
-    """An unseen objective with a float, an int and a categorical knob."""
-    a = trial.suggest_float("a", -2, 2)
-    b = trial.suggest_int("b", 0, 5)
-    c = trial.suggest_categorical("c", ["up", "down"])
-    return -(a - 0.7) ** 2 - 0.3 * (b - 3) ** 2 + (0.5 if c == "up" else 0.0)
+#: An unseen objective with a float, an int and a categorical knob.
+mixed_objective = Objective({"a": ("float", -2, 2), "b": ("int", 0, 5), "c": ("categorical", ["up", "down"])},
+                            '-(a - 0.7) ** 2 - 0.3 * (b - 3) ** 2 + (0.5 if c == "up" else 0.0)')
 
 
 @check
@@ -214,12 +213,9 @@ def check_pruning_summary(pruning_summary: Callable) -> None:
     public.check_pruning_summary(pruning_summary, cases=cases, oracle=ref().pruning_summary)
 
 
-def wave_objective(trial: optuna.Trial) -> float:
-    """An unseen objective for the three-strategy comparison."""
-    x = trial.suggest_float("x", -1, 1)
-    k = trial.suggest_int("k", 1, 3)
-    kind = trial.suggest_categorical("kind", ["sin", "cos"])
-    return float((np.sin if kind == "sin" else np.cos)(k * x) - 0.1 * x)
+#: An unseen objective for the three-strategy comparison.
+wave_objective = Objective({"x": ("float", -1, 1), "k": ("int", 1, 3), "kind": ("categorical", ["sin", "cos"])},
+                           '(np.sin if kind == "sin" else np.cos)(k * x) - 0.1 * x')
 
 
 @check

@@ -6,7 +6,11 @@ expected results: computed here by the oracles below (scikit-learn, Optuna, git,
 the specs of the runs), or the reference solution's answers where the answer is
 not computed by a library. The oracles live here, not in the public module, because
 they re-implement the exercises and the public module ships to students.
-Everything a logging function did is read back from trackio's database.
+Everything a logging function did is read back from trackio's database by the
+public probes, in the student's process; only plain data comes back, and the
+comparisons happen here. Nothing defined in this module is sent to the student's
+process: the unseen Optuna objective is a :class:`helpers.checks.nb04.Objective`
+made of hidden data.
 """
 
 from __future__ import annotations
@@ -90,12 +94,16 @@ def git_commit(path: str | Path) -> str | None:
     return result.stdout.strip()
 
 
-def environment_oracle(packages: Sequence[str], path: str | Path) -> dict:
-    """What ``environment_record`` must return."""
+def versions_oracle(packages: Sequence[str]) -> dict:
+    """The versions part of the record: Python's and each package's."""
     record: dict[str, Any] = {"python": platform.python_version()}
     record.update({name: importlib.metadata.version(name) for name in packages})
-    record["git_commit"] = git_commit(path)
     return record
+
+
+def environment_oracle(packages: Sequence[str], path: str | Path) -> dict:
+    """What ``environment_record`` must return."""
+    return {**versions_oracle(packages), "git_commit": git_commit(path)}
 
 
 def rows_of(specs: Sequence[public.RunSpec]) -> list[dict]:
@@ -241,8 +249,9 @@ def check_log_tracked_run(log_tracked_run: Callable) -> None:
         metrics = {"test_accuracy": model.score(X_test, y_test), "train_accuracy": model.score(X_train, y_train)}
         cases.append((f"{config} tagged {tags}", (model, config, metrics, tags, X_test),
                       ref().run_name(config, ref().SHORT_NAMES)))
-    public.check_log_tracked_run(log_tracked_run, cases=cases,
-                                 environment=environment_oracle(ref().PACKAGES, Path.cwd()))
+    # The versions are computed here; the commit is the one of the folder the student's
+    # process runs in, read there by the public probe (see public.check_log_tracked_run).
+    public.check_log_tracked_run(log_tracked_run, cases=cases, versions=versions_oracle(ref().PACKAGES))
 
 
 @check
@@ -283,20 +292,20 @@ def check_best_run(best_run: Callable) -> None:
     public.check_best_run(best_run, cases=cases)
 
 
-def _minimise_with_pruning(trial) -> float:
-    x = trial.suggest_float("x", -3.0, 3.0)
-    kind = trial.suggest_categorical("kind", ["square", "abs"])
-    if x > 1.5:
-        raise optuna.TrialPruned()
-    return x**2 if kind == "square" else abs(x) + 0.1
+#: (x - 0.5)^2 + 0.3 for "abs" + n/4, minimised, pruned above x = 1.5: data the student's process
+#: receives as an argument of the probe (functions of this module are never sent).
+MINIMISE_WITH_PRUNING = public.Objective(
+    {"x": ("float", -3.0, 3.0), "kind": ("categorical", ["square", "abs"]), "n": ("int", 0, 3)},
+    {"x": (1.0, 0.5, 2), "kind": {"square": 0.0, "abs": 0.3}, "n": (0.25, 0, 1)},
+    prune=("x", 1.5))
 
 
 @check
 def check_log_trial(log_trial: Callable) -> None:
     cases = [
         ("12 trials minimising, with pruned trials and a categorical parameter",
-         ("minimize", _minimise_with_pruning, 12, 3), None),
-        ("5 trials maximising, another seed", ("maximize", public._objective, 5, 11), None),
+         ("minimize", MINIMISE_WITH_PRUNING, 12, 3), None),
+        ("5 trials maximising, another seed", ("maximize", public.PUBLIC_OBJECTIVE, 5, 11), None),
     ]
     cases = [(label, args, study_steps) for label, args, _ in cases]
     public.check_log_trial(log_trial, cases=cases)

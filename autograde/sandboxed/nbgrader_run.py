@@ -99,7 +99,7 @@ def run(student: str, warm: bool = True) -> int:
         from nbgrader.converters.autograde import Autograde
 
         preprocessors = [ExecuteAndServe if p.__name__ == "Execute" else p
-                         for p in Autograde.autograde_preprocessors.default_value]
+                         for p in Autograde.class_traits()["autograde_preprocessors"].default()]
         config.Autograde.autograde_preprocessors = preprocessors
         api = NbGraderAPI(config=config)
         clock = time.perf_counter()

@@ -168,9 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", type=Path, help="where to write the verdicts (JSON)")
     parser.add_argument("--course-root", type=Path, default=None)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per call")
+    parser.add_argument("--notebook", action="append", default=None,
+                        help="a notebook that was graded (repeat; default: all)")
     args = parser.parse_args(argv)
     exercises = all_exercises(args.course_root) if args.course_root else all_exercises()
-    verdicts = decide(args.calls, exercises, args.timeout)
+    verdicts = decide(args.calls, exercises, args.timeout, set(args.notebook) if args.notebook else None)
     args.output.write_text(json.dumps([v.to_json() for v in verdicts], indent=1))
     return 0
 

@@ -14,6 +14,16 @@ once with the reference solution.
 Every check runs quietly (no warnings, no Optuna log lines) with one BLAS thread:
 a warning printed in a graded cell would cost its points, and the tiny matrices of
 a Gaussian process are several times faster on one thread.
+
+The student's function always runs where the student's code lives (in grading,
+the student's own process) and only plain data comes back (:mod:`helpers.checks.wire`).
+So everything a check hands to it is data or public code: the unseen fields,
+acquisitions and Optuna objectives of the hidden checks are :class:`Formula` and
+:class:`Objective` objects made of expressions. What a check needs to see *during*
+a call (the warnings it emits, the calls it makes to an acquisition function, the
+suggestions it makes on a trial, the trials of a study it drives) is observed by a
+*probe* (the ``probe_*`` functions below, run by :func:`helpers.checks.core.probe`)
+next to the function, which returns what it saw as plain data.
 """
 
 from __future__ import annotations
@@ -35,7 +45,15 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.checks.core import (
+    CheckFailed,
+    Failure,
+    check,
+    expect,
+    expect_close,
+    expect_equal,
+    probe,
+)
 from helpers.data import load_dataset
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
@@ -79,6 +97,97 @@ def gold_field_2d(points: Any) -> np.ndarray:
     """The notebook's 2-D gold field: the first coordinate matters twice as much."""
     points = np.asarray(points, dtype=float)
     return gold_field(points[:, 0]) + 0.5 * (gold_field(points[:, 1]) - 5)
+
+
+# -- functions made of data (what a check may send to the student's function) ------------------
+
+
+def _namespace() -> dict[str, Any]:
+    """What an expression may use: NumPy and SciPy's standard normal distribution, no builtins."""
+    from scipy.stats import norm
+
+    return {"__builtins__": {}, "np": np, "norm": norm}
+
+
+class Formula:
+    """A function made of data: a NumPy expression of its arguments.
+
+    ``Formula("4 + np.sin(x)")`` is the function ``x -> 4 + sin(x)``; each argument
+    is read as an array of floats. ``arguments`` names the call's arguments in
+    order, ``steps`` defines intermediate names (in order, each an expression of
+    the names before it), and keyword ``constants`` are further names, e.g.
+    ``Formula("mu + kappa * sigma", arguments=("mu", "sigma", "best"), kappa=1.5)``.
+    Expressions see ``np`` and ``norm`` (``scipy.stats.norm``) only: no builtins.
+    """
+
+    def __init__(self, expression: str, arguments: Sequence[str] = ("x",), steps: dict[str, str] | None = None,
+                 **constants: float) -> None:
+        self.expression = str(expression)
+        self.arguments = tuple(arguments)
+        self.steps = dict(steps or {})
+        self.constants = dict(constants)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        values = dict(zip(self.arguments, args))
+        values.update(kwargs)
+        if len(args) > len(self.arguments) or set(values) != set(self.arguments):
+            raise TypeError(f"this function takes the arguments ({', '.join(self.arguments)})")
+        names = {**self.constants, **{name: np.asarray(value, dtype=float) for name, value in values.items()}}
+        scope = _namespace()
+        for name, step in self.steps.items():
+            names[name] = eval(step, scope, names)  # the check's own expression
+        return np.asarray(eval(self.expression, scope, names), dtype=float)
+
+    def __repr__(self) -> str:  # the expression of an unseen case is not for messages
+        return f"<function of ({', '.join(self.arguments)})>"
+
+
+def field_2d(expression: str) -> Formula:
+    """A 2-D field: an expression of ``x1`` and ``x2``, called with points of shape (n, 2)."""
+    return Formula(expression, arguments=("points",), steps={"x1": "points[:, 0]", "x2": "points[:, 1]"})
+
+
+class Objective:
+    """An Optuna objective made of data: suggests ``space``, returns ``expression`` of the suggestions.
+
+    ``space`` maps each parameter, in the order it is suggested, to ``("float", low, high)``,
+    ``("int", low, high)`` or ``("categorical", [choices])``; ``expression`` is a
+    Python expression of the parameters' names (``np`` is NumPy; no builtins).
+    """
+
+    def __init__(self, space: dict[str, tuple], expression: str) -> None:
+        self.space = {name: tuple(spec) for name, spec in space.items()}
+        self.expression = str(expression)
+
+    def __call__(self, trial: optuna.Trial) -> float:
+        params: dict[str, Any] = {}
+        for name, (kind, *spec) in self.space.items():
+            if kind == "float":
+                params[name] = trial.suggest_float(name, *spec)
+            elif kind == "int":
+                params[name] = trial.suggest_int(name, *spec)
+            else:
+                params[name] = trial.suggest_categorical(name, list(spec[0]))
+        return float(eval(self.expression, _namespace(), params))  # the check's own expression
+
+    def __repr__(self) -> str:
+        return f"<objective of ({', '.join(self.space)})>"
+
+
+# -- reading what came back ---------------------------------------------------------------------
+
+
+def _readable(condition: bool, what: str) -> None:
+    """Fail (as an unreadable answer) unless ``condition``: ``what`` came back in an unexpected form."""
+    if not condition:
+        raise CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
+
+
+def _fields(answer: Any, *keys: str) -> dict:
+    """A probe's answer: a dict with at least ``keys``."""
+    _readable(isinstance(answer, dict) and all(key in answer for key in keys),
+              "what the check observed of your function")
+    return answer
 
 
 def _pair(result: Any, name: str, what: str) -> tuple[Any, Any]:
@@ -178,15 +287,26 @@ def check_gp_posterior(gp_posterior: Callable, cases: Sequence[Case] | None = No
 # -- 2. acquisition functions ------------------------------------------------------------------
 
 
-def _call_acquisition(fn: Callable, name: str, args: tuple, kwargs: dict) -> np.ndarray:
-    """Call an acquisition function, failing on warnings (they would cost the cell its points)."""
+def probe_warnings(function: Callable, args: tuple, kwargs: dict) -> dict:
+    """``function(*args, **kwargs)`` with NumPy's warnings on; ``{"result", "warnings"}``.
+
+    Runs where the function runs; ``warnings`` are the messages of the RuntimeWarnings it emitted.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(all="warn"):
-            result = fn(*args, **kwargs)
-    runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
-    expect(not runtime, f"{name} emitted a RuntimeWarning ({runtime[0].message if runtime else ''}): "
+            result = function(*args, **kwargs)
+    return {"result": result,
+            "warnings": [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]}
+
+
+def _call_acquisition(fn: Callable, name: str, args: tuple, kwargs: dict) -> np.ndarray:
+    """Call an acquisition function, failing on warnings (they would cost the cell its points)."""
+    answer = _fields(probe(fn, probe_warnings, args, kwargs), "result", "warnings")
+    runtime = answer["warnings"]
+    expect(not runtime, f"{name} emitted a RuntimeWarning ({runtime[0] if runtime else ''}): "
                         "do not divide by sigma where sigma == 0 (use a safe sigma and np.where).")
+    result = answer["result"]
     shape = np.broadcast(np.asarray(args[0]), np.asarray(args[1])).shape
     return _array(result, f"{name} for mu={np.round(args[0], 3).tolist()}", shape)
 
@@ -406,9 +526,21 @@ class RecordingAcquisition:
         self.calls: list[tuple[np.ndarray, np.ndarray, float]] = []
 
     def __call__(self, mu: Any, sigma: Any, best: Any) -> np.ndarray:
-        mu, sigma = np.asarray(mu, dtype=float), np.asarray(sigma, dtype=float)
-        self.calls.append((mu, sigma, float(best)))
+        mu, sigma = np.array(mu, dtype=float), np.array(sigma, dtype=float)
+        self.calls.append((mu.copy(), sigma.copy(), float(best)))
         return sigma + 0.3 * mu
+
+
+def probe_acquisition_calls(function: Callable, f: Callable, x_init: Any, x_grid: Any, n_iter: int) -> dict:
+    """``function(f, x_init, x_grid, n_iter, recorder)`` with a :class:`RecordingAcquisition`.
+
+    Runs where the function runs; returns ``{"result", "calls"}``: what it returned
+    and the ``(mu, sigma, best)`` of every call it made to the acquisition function.
+    """
+    recorder = RecordingAcquisition()
+    with quiet():
+        result = function(f, x_init, x_grid, n_iter, recorder)
+    return {"result": result, "calls": recorder.calls}
 
 
 @check
@@ -439,12 +571,21 @@ def check_bayes_opt(bayes_opt: Callable, cases: Sequence[Case] | None = None,
 def _check_acquisition_is_used(bayes_opt: Callable) -> None:
     """With a recording acquisition: called once per drill, with the best so far, and its argmax drilled."""
     x_init, x_grid, n_iter = np.array([0.4, 5.0]), np.linspace(0, 6, 61), 4
-    recorder = RecordingAcquisition()
-    with quiet():
-        x_obs, y_obs = bayes_opt(gold_field, x_init, x_grid, n_iter, recorder)
-    x_obs, y_obs = np.asarray(x_obs, dtype=float), np.asarray(y_obs, dtype=float)
-    expect_equal(len(recorder.calls), n_iter, "calls of the acquisition function: one per new drill")
-    for k, (mu, sigma, best) in enumerate(recorder.calls):
+    answer = _fields(probe(bayes_opt, probe_acquisition_calls, gold_field, x_init, x_grid, n_iter),
+                     "result", "calls")
+    label = "with an acquisition function that records its calls"
+    x_obs, y_obs = _pair(answer["result"], "bayes_opt", "(x_obs, y_obs)")
+    x_obs = _array(x_obs, f"x_obs ({label})", (len(x_init) + n_iter,))
+    y_obs = _array(y_obs, f"y_obs ({label})", (len(x_init) + n_iter,))
+    calls = answer["calls"]
+    _readable(isinstance(calls, (list, tuple)), "the calls of the acquisition function")
+    expect_equal(len(calls), n_iter, "calls of the acquisition function: one per new drill")
+    for k, call in enumerate(calls):
+        try:
+            mu, sigma, best = (np.asarray(call[0], dtype=float), np.asarray(call[1], dtype=float),
+                               float(call[2]))
+        except (TypeError, ValueError, IndexError):
+            _readable(False, "the calls of the acquisition function")
         expect(mu.shape == (len(x_grid),) and sigma.shape == (len(x_grid),),
                "the acquisition function must get mu and sigma at every location of x_grid.")
         expect_close(best, y_obs[:len(x_init) + k].max(),
@@ -616,6 +757,18 @@ def _ask(params: dict) -> tuple[optuna.Study, optuna.Trial]:
     return study, study.ask()
 
 
+def probe_rf_objective(function: Callable, params: dict, X: Any, y: Any, cv: Any) -> dict:
+    """``function(trial, X, y, cv)`` on a live trial whose suggestions return ``params``.
+
+    Runs where the function runs; returns ``{"value", "params", "distributions"}``:
+    what it returned, and what it suggested on the trial.
+    """
+    with quiet():
+        _, trial = _ask(params)
+        value = function(trial, X, y, cv)
+    return {"value": value, "params": dict(trial.params), "distributions": dict(trial.distributions)}
+
+
 @check
 @quietly
 def check_rf_objective(rf_objective: Callable, cases: Sequence[Case] | None = None) -> None:
@@ -624,14 +777,16 @@ def check_rf_objective(rf_objective: Callable, cases: Sequence[Case] | None = No
     The oracle is scikit-learn itself: the reference solution computes exactly that score.
     """
     for label, (X, y, cv), params in cases or public_rf_cases():
-        with quiet():
-            study, trial = _ask(params)
-            value = rf_objective(trial, X, y, cv)
+        answer = _fields(probe(rf_objective, probe_rf_objective, params, X, y, cv),
+                         "value", "params", "distributions")
+        value, suggested, distributions = answer["value"], answer["params"], answer["distributions"]
         expect(isinstance(value, (float, np.floating)) and not isinstance(value, bool),
                f"rf_objective must return a float, got {type(value).__name__} ({label}).")
-        expect_equal(sorted(trial.params), sorted(RF_SPACE), f"the hyperparameters suggested ({label})")
+        _readable(isinstance(suggested, dict) and isinstance(distributions, dict)
+                  and set(suggested) == set(distributions), "the trial's suggestions")
+        expect_equal(sorted(map(str, suggested)), sorted(RF_SPACE), f"the hyperparameters suggested ({label})")
         for name, want in RF_SPACE.items():
-            got = trial.distributions[name]
+            got = distributions[name]
             expect(got == want, f"{name} must be suggested as {want}, got {got} ({label}).")
         with quiet():
             want_value = cross_val_score(RandomForestClassifier(**params, random_state=0), X, y, cv=cv).mean()
@@ -678,10 +833,13 @@ def check_run_study(run_study: Callable, cases: Sequence[Case] | None = None,
         if cases is None:
             expect(study.best_value > 8.0, f"20 TPE trials should find gold above 8.0 on the gold field "
                                            f"(the richest spot has 8.18); got {study.best_value:.3f}.")
-        pruner = optuna.pruners.NopPruner()
-        with quiet():
-            pruned = run_study(objective, 2, seed, pruner=pruner)
-        expect(pruned.pruner is pruner, "run_study must pass the pruner it is given to create_study.")
+        # Two pruners of classes other than Optuna's default (MedianPruner): the study must use each.
+        for pruner in (optuna.pruners.NopPruner(), optuna.pruners.ThresholdPruner(upper=1e9)):
+            with quiet():
+                pruned = run_study(objective, 2, seed, pruner=pruner)
+            expect(isinstance(pruned, optuna.Study) and type(pruned.pruner) is type(pruner),
+                   f"run_study must pass the pruner it is given to create_study: given a "
+                   f"{type(pruner).__name__}, the study used a {type(getattr(pruned, 'pruner', None)).__name__}.")
         if oracle is not None:
             with quiet():
                 want = oracle(objective, n_trials, seed)
@@ -716,14 +874,20 @@ def run_pruned_study(objective: Callable, data: tuple, n_epochs: int, n_trials: 
     return study
 
 
+def probe_pruned_study(function: Callable, data: tuple, n_epochs: int, n_trials: int, seed: int) -> optuna.Study:
+    """:func:`run_pruned_study` with ``function`` as the objective, where the function runs; the study."""
+    with quiet():
+        return run_pruned_study(function, data, n_epochs, n_trials, seed)
+
+
 @check
 @quietly
 def check_sgd_objective(sgd_objective: Callable, cases: Sequence[Case] | None = None,
                         oracle: Callable | None = None) -> None:
     """``sgd_objective(trial, X_train, y_train, X_val, y_val, n_epochs)`` reports every epoch and can be pruned."""
     for label, (data, n_epochs, n_trials, seed), _ in cases or public_sgd_cases():
-        with quiet():
-            study = run_pruned_study(sgd_objective, data, n_epochs, n_trials, seed)
+        study = probe(sgd_objective, probe_pruned_study, data, n_epochs, n_trials, seed)
+        _readable(isinstance(study, optuna.Study), "the study your objective ran")
         for trial in study.trials:
             expect(trial.state in (TrialState.COMPLETE, TrialState.PRUNED),
                    f"trial {trial.number} ended {trial.state.name} ({label}).")

@@ -1,12 +1,21 @@
 """Public checks for notebook 04, experiment tracking with trackio.
 
 The checks of the logging exercises give the student's function a fresh trackio
-project of its own (``check-<exercise>-<random>``), then read back from trackio's
-SQLite database -- through :mod:`helpers.tracking`, i.e. ``trackio.Api`` and
-``trackio.SQLiteStorage`` -- what the function actually logged, and compare it
-with scikit-learn's numbers, Optuna's trials or the lecture. No mocks: the runs
-are real. The scratch projects are deleted when a check ends, so they never
-clutter the student's own project or dashboard.
+project of its own (``check-<exercise>-<random>``), then read back -- through
+:mod:`helpers.tracking`, i.e. ``trackio.Api`` and ``trackio.SQLiteStorage`` --
+what the function actually logged, and compare it with scikit-learn's numbers,
+Optuna's trials or the lecture. No mocks: the runs are real.
+
+The call and the reading back happen where the student's function runs, in a
+*probe* (the ``probe_*`` functions below, run by :func:`helpers.checks.core.probe`):
+in the notebook that is the notebook's own process; while grading it is the
+student's sandboxed process, which logs to its own trackio folder. A probe makes
+the scratch project, calls the function, reads the runs (and artifacts, a stored
+model's predictions, ...) back, deletes the project and returns plain data only.
+The check then compares that data, here, with values it computed itself: the
+check never opens a file the student's code wrote (no trackio database, no
+pickled model). The scratch projects never clutter the student's own project
+or dashboard.
 
 Each ``check_*`` takes the student's function first; ``cases`` default to the
 public inputs. This module ships to students, so it holds no re-implementation
@@ -43,10 +52,8 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from helpers import tracking
-from helpers.checks.core import CheckFailed, check, expect, expect_equal
+from helpers.checks.core import CheckFailed, Failure, check, expect, expect_equal, probe
 from helpers.data import REPO_ROOT, load_dataset
-
-trackio = tracking.import_trackio()
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
 
@@ -77,19 +84,162 @@ def split(dataset: str = "breast_cancer", n: int = 200, seed: int = 0):
     return X_train, y_train, X_test, y_test
 
 
-def call_logging(fn: Callable, *args: Any) -> Any:
-    """Call a student's function that logs to trackio, quietly; fail if it leaves a run open.
+# -- probes: run where the student's function runs, return plain data ---------------------
 
-    BLAS runs on one thread meanwhile: on these small datasets threads only cost
-    time, a lot of it on a busy 2-core machine.
+
+def logged_call(fn: Callable, *args: Any) -> tuple[Any, str | None]:
+    """Call a function that logs to trackio, quietly; finish a run it left open.
+
+    Returns the function's result and the name of the run it left open (None if
+    none). BLAS runs on one thread meanwhile: on these small datasets threads only
+    cost time, a lot of it on a busy 2-core machine.
     """
     with tracking.quiet(), threadpool_limits(limits=1):
         result = fn(*args)
-    left = tracking.finish_open_run()
+    return result, tracking.finish_open_run()
+
+
+def probe_logging(function: Callable, label: str, *args: Any) -> dict:
+    """``function(project, *args)`` with a fresh scratch project; what it returned and logged.
+
+    Runs in the student's process. Returns ``{"result", "left_open", "runs"}``:
+    ``runs`` is :func:`helpers.tracking.read_runs` of the scratch project, read
+    before the project is deleted.
+    """
+    with tracking.scratch_projects() as new:
+        project = new(label)
+        result, left_open = logged_call(function, project, *args)
+        runs = tracking.read_runs(project)
+    return {"result": result, "left_open": left_open, "runs": runs}
+
+
+def load_model(path: Path) -> Any:
+    """Unpickle a stored model file (pickle, or joblib's format)."""
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - maybe joblib
+        import joblib
+
+        return joblib.load(path)
+
+
+def stored_model_predictions(path: Path, X_probe: Any) -> dict:
+    """``{"predictions": ...}`` of the model stored at ``path`` on ``X_probe``, or ``{"error": why not}``."""
+    try:
+        stored = load_model(path)
+    except Exception as error:  # noqa: BLE001 - reported to the check as data
+        return {"error": f"the stored file cannot be unpickled ({type(error).__name__})"}
+    if not hasattr(stored, "predict"):
+        return {"error": "the stored file does not unpickle to a model (it has no predict method)"}
+    try:
+        return {"predictions": np.asarray(stored.predict(X_probe))}
+    except Exception as error:  # noqa: BLE001
+        return {"error": f"the stored model's predict raised {type(error).__name__}"}
+
+
+def probe_log_tracked_run(function: Callable, model: Any, config: dict, metrics: dict, tags: list,
+                          X_probe: Any) -> dict:
+    """``function(project, model, config, metrics, tags)``; its runs, artifacts and environment.
+
+    Runs in the student's process. Besides ``result``, ``left_open`` and ``runs``
+    (as :func:`probe_logging`), returns the output artifacts of the first run
+    (``name``, ``type``, ``files``: their logical paths; for each artifact named
+    ``model`` with one file, ``stored``: :func:`stored_model_predictions` on
+    ``X_probe``) and ``git_commit``: the commit of this process's working folder,
+    read by ``git rev-list`` (:func:`head_by_rev_list`), which the record the
+    function logs must name.
+    """
+    with tracking.scratch_projects() as new:
+        project = new("tracked-run")
+        result, left_open = logged_call(function, project, model, config, metrics, tags)
+        runs = tracking.read_runs(project)
+        artifacts = []
+        if runs:
+            for artifact in tracking.run_artifacts(project, runs[0]["name"], runs[0]["id"]):
+                entry = {"name": artifact["name"], "type": artifact["type"], "files": sorted(artifact["files"])}
+                if artifact["name"] == "model" and len(artifact["files"]) == 1:
+                    entry["stored"] = stored_model_predictions(next(iter(artifact["files"].values())), X_probe)
+                artifacts.append(entry)
+    return {"result": result, "left_open": left_open, "runs": runs, "artifacts": artifacts,
+            "git_commit": head_by_rev_list(Path.cwd())}
+
+
+def probe_runs_table(function: Callable, specs: Sequence[RunSpec]) -> Any:
+    """Log ``specs`` to a fresh scratch project (the check's own data), then ``function(project)``.
+
+    Runs in the student's process; returns what the function returned.
+    """
+    with tracking.scratch_projects() as new:
+        project = new("runs-table")
+        log_runs(project, specs)
+        with tracking.quiet():
+            return function(project)
+
+
+def probe_log_trial(function: Callable, direction: str, objective: Callable, n_trials: int, seed: int) -> dict:
+    """Open a run, optimise a study with ``function`` as callback, finish the run; the study and runs.
+
+    Runs in the student's process. Returns ``{"study", "runs"}``.
+    """
+    import optuna
+
+    trackio = tracking.import_trackio()
+    with tracking.scratch_projects() as new:
+        project = new("log-trial")
+        with tracking.quiet(), threadpool_limits(limits=1):
+            trackio.init(project=project, name="study", embed=False, auto_log_cpu=False,
+                         config={"direction": direction})
+            study = optuna.create_study(direction=direction, sampler=optuna.samplers.TPESampler(seed=seed))
+            study.optimize(objective, n_trials=n_trials, callbacks=[function])
+        tracking.finish_open_run()
+        runs = tracking.read_runs(project)
+    return {"study": study, "runs": runs}
+
+
+# -- reading a probe's answer (in the check) --------------------------------------------------
+
+
+def unreadable(what: str) -> CheckFailed:
+    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
+
+
+def answer_fields(answer: Any, *keys: str) -> dict:
+    """A probe's answer: a dict with at least ``keys``."""
+    if not (isinstance(answer, dict) and all(key in answer for key in keys)):
+        raise unreadable("what your function logged")
+    return answer
+
+
+def runs_of(answer: dict) -> list[dict]:
+    """The runs in a probe's answer, checked for form (a list of runs with a name, a config and steps)."""
+    runs = answer["runs"]
+    ok = isinstance(runs, list) and all(
+        isinstance(run, dict) and isinstance(run.get("name"), str) and isinstance(run.get("config"), dict)
+        and isinstance(run.get("logs"), list)
+        and all(isinstance(entry, dict) and "step" in entry for entry in run["logs"])
+        for run in runs)
+    if not ok:
+        raise unreadable("the runs read back from trackio")
+    return runs
+
+
+def expect_finished(answer: dict) -> None:
+    """Fail if the function left a run open."""
+    left = answer["left_open"]
     expect(left is None,
            f"your function left the run {left!r} open: end every run with trackio.finish(). "
            "trackio writes in the background, and a run that is not finished may lose its last steps.")
-    return result
+
+
+def call_logging(fn: Callable, label: str, *args: Any) -> tuple[Any, list[dict]]:
+    """Run ``fn(project, *args)`` where it lives (:func:`probe_logging`); its result and logged runs.
+
+    Fails if it left a run open.
+    """
+    answer = answer_fields(probe(fn, probe_logging, label, *args), "result", "left_open", "runs")
+    expect_finished(answer)
+    return answer["result"], runs_of(answer)
 
 
 def same(a: Any, b: Any, atol: float = 1e-9) -> bool:
@@ -201,14 +351,11 @@ def public_log_run_cases() -> list[Case]:
 @check
 def check_log_run(log_run: Callable, cases: Sequence[Case] | None = None) -> None:
     """``log_run(project, name, config, metrics)`` logs one run with one step."""
-    with tracking.scratch_projects() as new:
-        for label, (name, config, metrics), _ in cases or public_log_run_cases():
-            project = new("log-run")
-            call_logging(log_run, project, name, dict(config), dict(metrics))
-            runs = tracking.read_runs(project)
-            expect_runs(runs, [name], label, "Start exactly one run, named by the argument `name`.")
-            expect_same(runs[0]["config"], config, f"the config of run {name!r} ({label})")
-            expect_steps(runs[0], [metrics], label)
+    for label, (name, config, metrics), _ in cases or public_log_run_cases():
+        _, runs = call_logging(log_run, "log-run", name, dict(config), dict(metrics))
+        expect_runs(runs, [name], label, "Start exactly one run, named by the argument `name`.")
+        expect_same(runs[0]["config"], config, f"the config of run {name!r} ({label})")
+        expect_steps(runs[0], [metrics], label)
 
 
 # -- 3. three models, three runs ------------------------------------------------------------
@@ -240,27 +387,24 @@ def check_compare_models(compare_models: Callable, cases: Sequence[Case] | None 
 
     Each case's expected result is ``{model name: {metric: value}}``.
     """
-    with tracking.scratch_projects() as new:
-        for label, args, expected in cases or public_compare_models_cases():
-            models, X_train, y_train, X_test, y_test, cv = args
-            want = given(expected, label)
-            project = new("compare-models")
-            table = call_logging(compare_models, project, {k: clone(m) for k, m in models.items()},
-                                 X_train, y_train, X_test, y_test, cv)
-            runs = tracking.read_runs(project)
-            expect_runs(runs, list(models), label,
-                        "Start one run per model, named like the model's key in `models`.")
-            for run in runs:
-                expect_same(run["config"], {"model": run["name"], "experiment": "model-comparison"},
-                            f"the config of run {run['name']!r} ({label})")
-                expect_steps(run, [want[run["name"]]], label)
-            expect(isinstance(table, pd.DataFrame), "compare_models must return a pandas DataFrame.")
-            expect_equal(list(table.index), list(models), "the index of the returned table (model names)")
-            for name, metrics in want.items():
-                for metric, value in metrics.items():
-                    expect(metric in table.columns, f"the returned table needs a column {metric!r}.")
-                    expect_same(table.loc[name, metric], value,
-                                f"returned {metric} of {name} ({label})", ATOL)
+    for label, args, expected in cases or public_compare_models_cases():
+        models, X_train, y_train, X_test, y_test, cv = args
+        want = given(expected, label)
+        table, runs = call_logging(compare_models, "compare-models", {k: clone(m) for k, m in models.items()},
+                                   X_train, y_train, X_test, y_test, cv)
+        expect_runs(runs, list(models), label,
+                    "Start one run per model, named like the model's key in `models`.")
+        for run in runs:
+            expect_same(run["config"], {"model": run["name"], "experiment": "model-comparison"},
+                        f"the config of run {run['name']!r} ({label})")
+            expect_steps(run, [want[run["name"]]], label)
+        expect(isinstance(table, pd.DataFrame), "compare_models must return a pandas DataFrame.")
+        expect_equal(list(table.index), list(models), "the index of the returned table (model names)")
+        for name, metrics in want.items():
+            for metric, value in metrics.items():
+                expect(metric in table.columns, f"the returned table needs a column {metric!r}.")
+                expect_same(table.loc[name, metric], value,
+                            f"returned {metric} of {name} ({label})", ATOL)
 
 
 # -- 4. a sweep as steps of one run -------------------------------------------------------
@@ -289,17 +433,14 @@ def check_sweep_n_estimators(sweep_n_estimators: Callable, cases: Sequence[Case]
 
     Each case's expected result is the list of steps.
     """
-    with tracking.scratch_projects() as new:
-        for label, args, expected in cases or public_sweep_cases():
-            want = given(expected, label)
-            project = new("sweep")
-            call_logging(sweep_n_estimators, project, list(args[0]), *args[1:])
-            runs = tracking.read_runs(project)
-            expect_runs(runs, [SWEEP_RUN], label,
-                        "A sweep is ONE run: call trackio.init once before the loop, trackio.log once per "
-                        "value inside it, trackio.finish once after it.")
-            expect_same(runs[0]["config"], SWEEP_CONFIG, f"the config of the sweep ({label})")
-            expect_steps(runs[0], want, label)
+    for label, args, expected in cases or public_sweep_cases():
+        want = given(expected, label)
+        _, runs = call_logging(sweep_n_estimators, "sweep", list(args[0]), *args[1:])
+        expect_runs(runs, [SWEEP_RUN], label,
+                    "A sweep is ONE run: call trackio.init once before the loop, trackio.log once per "
+                    "value inside it, trackio.finish once after it.")
+        expect_same(runs[0]["config"], SWEEP_CONFIG, f"the config of the sweep ({label})")
+        expect_steps(runs[0], want, label)
 
 
 # -- 5. learning rates as runs ----------------------------------------------------------------
@@ -330,19 +471,17 @@ def check_compare_learning_rates(compare_learning_rates: Callable,
 
     Each case's expected result is ``{run name: steps}``, one entry per learning rate, in order.
     """
-    with tracking.scratch_projects() as new:
-        for label, args, expected in cases or public_lr_cases():
-            learning_rates, n_values = args[0], args[1]
-            want = given(expected, label)
-            project = new("learning-rates")
-            call_logging(compare_learning_rates, project, list(learning_rates), list(n_values), *args[2:])
-            runs = tracking.read_runs(project)
-            expect_runs(runs, list(want), label,
-                        "One run per learning rate, named f\"gb-lr-{lr}\".")
-            for run, lr in zip(runs, learning_rates):
-                expect_same(run["config"], {"model": "GradientBoosting", "experiment": "lr_comparison",
-                                            "learning_rate": lr}, f"the config of run {run['name']!r}")
-                expect_steps(run, want[run["name"]], label)
+    for label, args, expected in cases or public_lr_cases():
+        learning_rates, n_values = args[0], args[1]
+        want = given(expected, label)
+        _, runs = call_logging(compare_learning_rates, "learning-rates", list(learning_rates), list(n_values),
+                               *args[2:])
+        expect_runs(runs, list(want), label,
+                    "One run per learning rate, named f\"gb-lr-{lr}\".")
+        for run, lr in zip(runs, learning_rates):
+            expect_same(run["config"], {"model": "GradientBoosting", "experiment": "lr_comparison",
+                                        "learning_rate": lr}, f"the config of run {run['name']!r}")
+            expect_steps(run, want[run["name"]], label)
 
 
 # -- 6. run names ------------------------------------------------------------------------------
@@ -382,11 +521,15 @@ def head_by_rev_list(folder: Path) -> str | None:
     return listed.stdout.strip() if listed.returncode == 0 else None
 
 
+def expected_versions(packages: Sequence[str]) -> dict:
+    """The versions of this machine's Python and of ``packages``: the record without the commit."""
+    return {"python": platform.python_version(),
+            **{package: importlib.metadata.version(package) for package in packages}}
+
+
 def expected_environment(packages: Sequence[str], folder: Path) -> dict:
     """The record of this machine: the versions the exercise names, the commit from ``rev-list``."""
-    return {"python": platform.python_version(),
-            **{package: importlib.metadata.version(package) for package in packages},
-            "git_commit": head_by_rev_list(folder)}
+    return {**expected_versions(packages), "git_commit": head_by_rev_list(folder)}
 
 
 def public_environment_cases() -> list[Case]:
@@ -423,54 +566,63 @@ def public_tracked_cases() -> list[Case]:
              "DecisionTree_depth3")]
 
 
-def load_model(path: Path) -> Any:
-    """Unpickle a stored model file (pickle, or joblib's format)."""
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except Exception:  # noqa: BLE001 - maybe joblib
-        import joblib
-
-        return joblib.load(path)
-
-
 @check
 def check_log_tracked_run(log_tracked_run: Callable, cases: Sequence[Case] | None = None,
-                          environment: dict | None = None) -> None:
+                          versions: dict | None = None) -> None:
     """``log_tracked_run(project, model, config, metrics, tags)``: name, tags, environment, model file.
 
     Each case's arguments are ``(model, config, metrics, tags, X_probe)``: the stored model
-    must predict like ``model`` on ``X_probe``. ``environment`` is the record expected in the
-    config (default: this machine's, for PACKAGES and the current folder).
+    must predict like ``model`` on ``X_probe``. ``versions`` are the Python and package
+    versions expected in the logged environment record (default: this machine's, for PACKAGES).
+
+    The record's ``git_commit`` is the commit of the folder the function runs in, which
+    is the student's process's working folder: while grading, a folder of the student's
+    sandbox that the student's code can write to, and that need not be the check's
+    working folder. The check must not run ``git`` there itself (git would read a
+    ``.git`` the student's code may have made), so the probe reads that folder's commit
+    in the student's process with the check's own ``git rev-list``
+    (:func:`head_by_rev_list`, another command than the exercise's) and sends it back as
+    data, like the runs it read back; the versions are computed here: the student's
+    process runs this same Python environment.
     """
-    if environment is None:
-        environment = expected_environment(PACKAGES, Path.cwd())
-    with tracking.scratch_projects() as new:
-        for label, (model, config, metrics, tags, X_probe), name in cases or public_tracked_cases():
-            project = new("tracked-run")
-            returned = call_logging(log_tracked_run, project, model, dict(config), dict(metrics), list(tags))
-            runs = tracking.read_runs(project)
-            expect_runs(runs, [name], label, "The name must be run_name(config, SHORT_NAMES).")
-            expect_equal(returned, name, f"the name log_tracked_run returns ({label})")
-            run = runs[0]
-            want_config = {**config, "tags": list(tags), "environment": environment}
-            for key in ("tags", "environment"):
-                expect(key in run["config"], f"the run's config needs the entry {key!r} ({label}).")
-            expect_same(run["config"]["tags"], want_config["tags"], f"the tags in the config ({label})")
-            expect_same(run["config"], want_config, f"the config of run {name!r} ({label})")
-            expect_steps(run, [metrics], label)
-            artifacts = [a for a in tracking.run_artifacts(project, run["name"], run["id"])
-                         if a["name"] == "model"]
-            expect(artifacts, f"the run logged no artifact named 'model' ({label}): "
-                              "trackio.log_artifact(path, name=\"model\", type=\"model\").")
-            artifact = artifacts[-1]
-            expect_equal(artifact["type"], "model", "the artifact's type")
-            expect(len(artifact["files"]) == 1,
-                   f"the model artifact should hold one file, found {sorted(artifact['files'])}.")
-            stored = load_model(next(iter(artifact["files"].values())))
-            expect(hasattr(stored, "predict"), "the stored file does not unpickle to a model.")
-            expect_equal(stored.predict(X_probe), model.predict(X_probe),
-                         "predictions of the stored model (it must be the fitted model you were given)")
+    if versions is None:
+        versions = expected_versions(PACKAGES)
+    for label, (model, config, metrics, tags, X_probe), name in cases or public_tracked_cases():
+        answer = answer_fields(probe(log_tracked_run, probe_log_tracked_run, model, dict(config), dict(metrics),
+                                     list(tags), X_probe),
+                               "result", "left_open", "runs", "artifacts", "git_commit")
+        expect_finished(answer)
+        runs = runs_of(answer)
+        commit = answer["git_commit"]
+        if not (commit is None or (isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{40}", commit))):
+            raise unreadable("the git commit of your working folder")
+        environment = {**versions, "git_commit": commit}
+        expect_runs(runs, [name], label, "The name must be run_name(config, SHORT_NAMES).")
+        expect_equal(answer["result"], name, f"the name log_tracked_run returns ({label})")
+        run = runs[0]
+        want_config = {**config, "tags": list(tags), "environment": environment}
+        for key in ("tags", "environment"):
+            expect(key in run["config"], f"the run's config needs the entry {key!r} ({label}).")
+        expect_same(run["config"]["tags"], want_config["tags"], f"the tags in the config ({label})")
+        expect_same(run["config"], want_config, f"the config of run {name!r} ({label})")
+        expect_steps(run, [metrics], label)
+        artifacts = answer["artifacts"]
+        if not (isinstance(artifacts, list) and all(isinstance(a, dict) and {"name", "type", "files"} <= set(a)
+                                                    for a in artifacts)):
+            raise unreadable("the artifacts of the run")
+        models = [a for a in artifacts if a["name"] == "model"]
+        expect(models, f"the run logged no artifact named 'model' ({label}): "
+                       "trackio.log_artifact(path, name=\"model\", type=\"model\").")
+        artifact = models[-1]
+        expect_equal(artifact["type"], "model", "the artifact's type")
+        expect(isinstance(artifact["files"], list) and len(artifact["files"]) == 1,
+               f"the model artifact should hold one file, found {artifact['files']}.")
+        stored = artifact.get("stored")
+        if not isinstance(stored, dict) or not ("predictions" in stored or isinstance(stored.get("error"), str)):
+            raise unreadable("the stored model")
+        expect("error" not in stored, f"the model artifact ({label}): {stored.get('error')}.")
+        expect_equal(stored["predictions"], model.predict(X_probe),
+                     "predictions of the stored model (it must be the fitted model you were given)")
 
 
 # -- 9. reading back ------------------------------------------------------------------------------
@@ -480,6 +632,7 @@ RunSpec = tuple[str, dict, list[dict]]  # (name, config, steps)
 
 def log_runs(project: str, specs: Sequence[RunSpec]) -> None:
     """Log runs to ``project`` with trackio directly (the check's own data)."""
+    trackio = tracking.import_trackio()
     with tracking.quiet():
         for run, config, steps in specs:
             trackio.init(name=run, project=project, config=config, embed=False, auto_log_cpu=False)
@@ -516,22 +669,18 @@ def check_runs_table(runs_table: Callable, cases: Sequence[Case] | None = None) 
     Each case's arguments are the runs the check logs, ``[(name, config, steps), ...]``;
     its expected result is the list of rows, as dicts (a missing key is a NaN cell).
     """
-    with tracking.scratch_projects() as new:
-        for label, (specs,), expected in cases or public_runs_table_cases():
-            want = given(expected, label)
-            project = new("runs-table")
-            log_runs(project, specs)
-            with tracking.quiet():
-                table = runs_table(project)
-            expect(isinstance(table, pd.DataFrame), "runs_table must return a pandas DataFrame.")
-            expect_equal(len(table), len(want), f"rows: one per run ({label})")
-            columns = sorted({k for row in want for k in row})
-            expect_equal(sorted(map(str, table.columns)), columns, f"the columns ({label})")
-            for i, row in enumerate(want):
-                got = table.iloc[i]
-                for column in columns:
-                    expect_same(got[column], row.get(column, float("nan")),
-                                f"row {i} (run {row['run']!r}), column {column!r} ({label})")
+    for label, (specs,), expected in cases or public_runs_table_cases():
+        want = given(expected, label)
+        table = probe(runs_table, probe_runs_table, list(specs))
+        expect(isinstance(table, pd.DataFrame), "runs_table must return a pandas DataFrame.")
+        expect_equal(len(table), len(want), f"rows: one per run ({label})")
+        columns = sorted({k for row in want for k in row})
+        expect_equal(sorted(map(str, table.columns)), columns, f"the columns ({label})")
+        for i, row in enumerate(want):
+            got = table.iloc[i]
+            for column in columns:
+                expect_same(got[column], row.get(column, float("nan")),
+                            f"row {i} (run {row['run']!r}), column {column!r} ({label})")
 
 
 # -- 10. picking the best run -----------------------------------------------------------------------
@@ -556,10 +705,52 @@ def check_best_run(best_run: Callable, cases: Sequence[Case] | None = None) -> N
 # -- 11. an Optuna callback --------------------------------------------------------------------------
 
 
-def _objective(trial) -> float:
-    x = trial.suggest_float("x", -4.0, 4.0)
-    n = trial.suggest_int("n", 1, 5)
-    return -((x - 1.0) ** 2) - n
+class Objective:
+    """An Optuna objective made of data, so that a check can send it to the student's process.
+
+    ``space`` maps each parameter, in the order it is suggested, to ``("float", low, high)``,
+    ``("int", low, high)`` or ``("categorical", [choices])``. The value is the sum of the
+    ``terms``: for a numeric parameter ``(weight, centre, power)`` adds
+    ``weight * abs(value - centre) ** power``, for a categorical one ``{choice: amount}``
+    adds the choice's amount. With ``prune=(name, limit)``, a trial whose parameter
+    ``name`` is above ``limit`` is pruned (after all its suggestions).
+    """
+
+    def __init__(self, space: dict[str, tuple], terms: dict[str, Any],
+                 prune: tuple[str, float] | None = None) -> None:
+        self.space = dict(space)
+        self.terms = dict(terms)
+        self.prune = prune
+
+    def __call__(self, trial: Any) -> float:
+        import optuna
+
+        params: dict[str, Any] = {}
+        for name, (kind, *spec) in self.space.items():
+            if kind == "float":
+                params[name] = trial.suggest_float(name, *spec)
+            elif kind == "int":
+                params[name] = trial.suggest_int(name, *spec)
+            else:
+                params[name] = trial.suggest_categorical(name, list(spec[0]))
+        if self.prune is not None and params[self.prune[0]] > self.prune[1]:
+            raise optuna.TrialPruned()
+        value = 0.0
+        for name, term in self.terms.items():
+            if isinstance(term, dict):
+                value += term[params[name]]
+            else:
+                weight, centre, power = term
+                value += weight * abs(params[name] - centre) ** power
+        return float(value)
+
+    def __repr__(self) -> str:
+        return f"Objective({self.space}, {self.terms}, prune={self.prune})"
+
+
+#: -(x - 1)^2 - n, maximised by the public case.
+PUBLIC_OBJECTIVE = Objective({"x": ("float", -4.0, 4.0), "n": ("int", 1, 5)},
+                             {"x": (-1.0, 1.0, 2), "n": (-1.0, 0, 1)})
 
 
 def steps_from_records(study) -> list[dict]:
@@ -576,30 +767,52 @@ def steps_from_records(study) -> list[dict]:
 
 def public_log_trial_cases() -> list[Case]:
     """A maximised two-parameter function, 6 TPE trials."""
-    return [("6 trials maximising -(x-1)^2 - n", ("maximize", _objective, 6, 0), steps_from_records)]
+    return [("6 trials maximising -(x-1)^2 - n", ("maximize", PUBLIC_OBJECTIVE, 6, 0), steps_from_records)]
+
+
+def expect_study_of(study: Any, direction: str, objective: Callable, n_trials: int, label: str) -> None:
+    """The study that came back is the check's: its direction, ``n_trials`` trials, the objective's values.
+
+    The objective is the check's own (data, see :class:`Objective`), so each trial's
+    state and value are recomputed here from the trial's parameters.
+    """
+    import optuna
+
+    if not isinstance(study, optuna.Study):
+        raise unreadable("the study")
+    expect(study.direction.name.lower() == direction,
+           f"the study ({label}) should be {direction}d; the callback must not change it.")
+    trials = study.trials
+    expect(len(trials) == n_trials,
+           f"the study ({label}) should have run {n_trials} trials, it ran {len(trials)}: "
+           "the callback must not stop the study.")
+    for trial in trials:
+        try:
+            value, state = objective(trial), optuna.trial.TrialState.COMPLETE
+        except optuna.TrialPruned:
+            value, state = None, optuna.trial.TrialState.PRUNED
+        except (ValueError, KeyError, TypeError):
+            raise unreadable("the study") from None
+        expect(trial.state == state and (value is None or same(trial.value, value, 0.0)),
+               f"trial {trial.number} of the study ({label}) is not one the check's objective gave.")
 
 
 @check
 def check_log_trial(log_trial: Callable, cases: Sequence[Case] | None = None) -> None:
     """``log_trial(study, trial)`` logs one step per completed trial of the current run.
 
-    Each case's expected result is a function of the finished study giving the steps.
+    Each case's arguments are ``(direction, objective, n_trials, seed)``, the objective an
+    :class:`Objective`; its expected result is a function of the finished study giving the
+    steps. The study runs where the callback lives (:func:`probe_log_trial`).
     """
-    import optuna
-
-    with tracking.scratch_projects() as new:
-        for label, (direction, objective, n_trials, seed), expected in cases or public_log_trial_cases():
-            steps_of = given(expected, label)
-            project = new("log-trial")
-            with tracking.quiet():
-                trackio.init(project=project, name="study", embed=False, auto_log_cpu=False,
-                             config={"direction": direction})
-                study = optuna.create_study(direction=direction,
-                                            sampler=optuna.samplers.TPESampler(seed=seed))
-                study.optimize(objective, n_trials=n_trials, callbacks=[log_trial])
-            tracking.finish_open_run()
-            runs = tracking.read_runs(project)
-            expect_runs(runs, ["study"], label,
-                        "Log to the run that is already open: do not call trackio.init or "
-                        "trackio.finish in the callback.")
-            expect_steps(runs[0], steps_of(study), label, atol=1e-12)
+    for label, (direction, objective, n_trials, seed), expected in cases or public_log_trial_cases():
+        steps_of = given(expected, label)
+        with tracking.quiet():  # rebuilding the study makes Optuna log a line to stderr
+            answer = probe(log_trial, probe_log_trial, direction, objective, n_trials, seed)
+        answer = answer_fields(answer, "study", "runs")
+        study, runs = answer["study"], runs_of(answer)
+        expect_study_of(study, direction, objective, n_trials, label)
+        expect_runs(runs, ["study"], label,
+                    "Log to the run that is already open: do not call trackio.init or "
+                    "trackio.finish in the callback.")
+        expect_steps(runs[0], steps_of(study), label, atol=1e-12)

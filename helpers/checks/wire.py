@@ -525,7 +525,12 @@ def _decode_study(tree: dict, depth: int) -> Any:
 
     directions = [optuna.study.StudyDirection[str(d)] for d in tree["directions"]]
     storage = optuna.storages.InMemoryStorage()
-    study_id = storage.create_new_study(directions)
+    verbosity = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # no "A new study created" on stderr
+    try:
+        study_id = storage.create_new_study(directions)
+    finally:
+        optuna.logging.set_verbosity(verbosity)
     study = optuna.Study(study_name=storage.get_study_name_from_id(study_id), storage=storage,
                          sampler=optuna.samplers.RandomSampler(seed=0), pruner=optuna.pruners.NopPruner())
     for key, value in decode(tree["user_attrs"], depth).items():
