@@ -2,9 +2,9 @@
 
     pytest autograde --submission submitted/alice/week08
 
-runs every test cell of every notebook (public and hidden parts) against the
-student's functions, one pytest test per question, with the same verdicts as
-nbgrader's autograde (see :mod:`autograde.verify`).
+grades the submission exactly as ``make grade`` does (in a throw-away copy of the
+course) and reports one pytest test per question, with the grader's reason for
+every point lost (see :mod:`autograde.test_submission`).
 """
 
 from pathlib import Path

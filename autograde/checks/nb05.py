@@ -7,7 +7,6 @@ its own inputs, never an implementation of the answer.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 
 import numpy as np
@@ -50,28 +49,27 @@ def check_set_seed(set_seed: Callable) -> None:
     public.check_set_seed(set_seed, cases=cases)
 
 
+#: An experiment with a private third generator and a result that needs two seeds.
+THREE_SOURCES = {
+    "gpu": ("private", "random"),
+    "table": ("numpy", "rand", 2, 2),
+    "both": ("list", [("random", "randint", 0, 10**9), ("numpy", "rand")]),
+    "labels": ("value", ["a", "b"]),
+    "arange": ("value", np.arange(4)),
+}
+#: An experiment that uses only NumPy.
+ONLY_NUMPY = {"split": ("numpy", "permutation", 10), "size": ("value", 10)}
+
+
 def _three_source_case():
-    private = random.Random()
-
-    def experiment() -> dict:
-        return {
-            "gpu": private.random(),
-            "table": np.random.rand(2, 2),
-            "both": [random.randint(0, 10**9), float(np.random.rand())],
-            "labels": ["a", "b"],
-            "arange": np.arange(4),
-        }
-
-    seeders = {"numpy": np.random.seed, "random": random.seed, "gpu": private.seed}
+    experiment = public.Experiment(THREE_SOURCES)
+    seeders = {"numpy": public.seed_numpy, "random": public.seed_random, "gpu": experiment.private_seeder()}
     return ("a private third generator and a result that needs two seeds", (experiment, seeders, 5), None)
 
 
 def _only_numpy_case():
-    def experiment() -> dict:
-        return {"split": np.random.permutation(10), "size": 10}
-
-    return ("an experiment that uses only NumPy", (experiment, {"random": random.seed,
-                                                                "numpy": np.random.seed}, 0), None)
+    seeders = {"random": public.seed_random, "numpy": public.seed_numpy}
+    return ("an experiment that uses only NumPy", (public.Experiment(ONLY_NUMPY), seeders, 0), None)
 
 
 @check

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from nbgrader.preprocessors import Execute
 
-#: Seconds the kernel may take to fork its call server.
-SERVE_TIMEOUT = 30
 
 
 class ExecuteAndServe(Execute):
@@ -40,6 +38,10 @@ class ExecuteAndServe(Execute):
                 f".start(globals(), {path!r})")
         try:
             msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
-            self.wait_for_reply(msg_id, timeout=SERVE_TIMEOUT)
+            reply = self.wait_for_reply(msg_id)  # within the per-cell limit
+            content = (reply or {}).get("content", {})
+            if content.get("status") != "ok":
+                self.log.warning("no call server for %s: %s: %s", self._week08_name, content.get("ename"),
+                                 content.get("evalue"))
         except Exception as error:  # noqa: BLE001 - a dead kernel: no server, the grader says so
             self.log.warning("no call server for %s: %s", self._week08_name, error)

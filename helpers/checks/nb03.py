@@ -177,10 +177,14 @@ class Objective:
 # -- reading what came back ---------------------------------------------------------------------
 
 
+def _unreadable(what: str) -> CheckFailed:
+    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
+
+
 def _readable(condition: bool, what: str) -> None:
-    """Fail (as an unreadable answer) unless ``condition``: ``what`` came back in an unexpected form."""
+    """Fail (as an unreadable answer) unless ``condition``."""
     if not condition:
-        raise CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
+        raise _unreadable(what)
 
 
 def _fields(answer: Any, *keys: str) -> dict:
@@ -585,7 +589,7 @@ def _check_acquisition_is_used(bayes_opt: Callable) -> None:
             mu, sigma, best = (np.asarray(call[0], dtype=float), np.asarray(call[1], dtype=float),
                                float(call[2]))
         except (TypeError, ValueError, IndexError):
-            _readable(False, "the calls of the acquisition function")
+            raise _unreadable("the calls of the acquisition function") from None
         expect(mu.shape == (len(x_grid),) and sigma.shape == (len(x_grid),),
                "the acquisition function must get mu and sigma at every location of x_grid.")
         expect_close(best, y_obs[:len(x_init) + k].max(),

@@ -13,11 +13,24 @@ PyTorch were installed (a small fake module that records every call) and as if
 it were not (``import torch`` raises ``ImportError``), whatever is really
 installed. Both restore ``sys.modules``, ``os.environ`` and the global random
 generators afterwards, also when the student's code fails.
+
+What a check needs to see of a call besides its answer (the draws of the global
+generators after ``set_seed``, what it printed, what it did to PyTorch and
+``os.environ``), and every call that must start from seeded global generators,
+happens where the student's function runs, in a *probe* (the ``probe_*``
+functions below, run by :func:`helpers.checks.core.probe`): in the notebook that
+is the notebook's own process; while grading it is the student's sandboxed
+process, whose random generators, modules and environment the grader never sees.
+A probe returns plain data only, and the check compares it, here, with values it
+computed itself. The experiments given to ``skip_each_seed`` are data too
+(:class:`Experiment`, :func:`seed_random`, :func:`seed_numpy`), so that they can
+be sent to that process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import os
 import random
@@ -32,7 +45,15 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.checks.core import (
+    CheckFailed,
+    Failure,
+    check,
+    expect,
+    expect_close,
+    expect_equal,
+    probe,
+)
 from helpers.data import load_dataset
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected; None: ask the oracle)
@@ -177,6 +198,144 @@ def _expected(expected: Any, oracle: Callable | None, args: tuple,
     return oracle(*args)
 
 
+def _unreadable(what: str) -> CheckFailed:
+    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
+
+
+def _fields(answer: Any, *keys: str) -> dict:
+    """A probe's answer: a dict with at least ``keys``."""
+    if not (isinstance(answer, dict) and all(key in answer for key in keys)):
+        raise _unreadable("what the check observed of your function")
+    return answer
+
+
+# -- probes: run where the student's function runs, return plain data ----------------------------
+
+
+def probe_seeded(function: Callable, seed: int, *args: Any) -> Any:
+    """``function(*args)`` with Python's ``random`` and NumPy's global generator seeded with ``seed``.
+
+    Runs in the student's process, so that an unseeded forest (or a forgotten
+    ``random_state``) draws from generators in a known state. Both generators are
+    restored afterwards.
+    """
+    with preserved_global_rngs():
+        random.seed(seed)
+        np.random.seed(seed)
+        return function(*args)
+
+
+def _draws_after(set_seed: Callable, seed: int) -> dict:
+    """Disturb both generators, call ``set_seed(seed)``, then draw from them; see :func:`probe_set_seed`."""
+    random.seed(seed + 1)
+    np.random.seed(seed + 1)
+    result, printed = _call_capturing(set_seed, seed)
+    return {"result": result, "printed": printed,
+            "python": [random.random() for _ in range(3)] + [random.randint(0, 10**6)],
+            "numpy": np.random.rand(3).tolist() + [int(np.random.randint(0, 10**6))]}
+
+
+def probe_set_seed(set_seed: Callable, seed: int, with_torch: bool) -> dict:
+    """``set_seed(seed)`` as if PyTorch were installed (a :class:`FakeTorch`) or not; what it did.
+
+    Runs in the student's process and puts everything back afterwards
+    (:func:`torch_installed`). Returns ``{"result", "printed", "python", "numpy",
+    "environ"}``: what it returned and printed, the next draws of Python's
+    ``random`` and of NumPy's global generator, and ``CUBLAS_WORKSPACE_CONFIG``
+    after the call; with PyTorch also ``"calls"`` (``[name, args, kwargs]`` of
+    every call of the fake module), ``"deterministic"`` and ``"benchmark"`` (the
+    cuDNN flags after the call). Without PyTorch an ``ImportError`` of the call
+    comes back as ``{"import_error": its repr}``.
+    """
+    fake = FakeTorch() if with_torch else None
+    with torch_installed(fake):
+        try:
+            answer = _draws_after(set_seed, seed)
+        except ImportError as error:
+            if fake is not None:
+                raise
+            return {"import_error": repr(error)}
+        answer["environ"] = os.environ.get("CUBLAS_WORKSPACE_CONFIG")
+    if fake is not None:
+        answer["calls"] = [[name, list(args), dict(kwargs)] for name, args, kwargs in fake.calls]
+        answer["deterministic"] = fake.cudnn.deterministic
+        answer["benchmark"] = fake.cudnn.benchmark
+    return answer
+
+
+# -- experiments made of data (for skip_each_seed) -----------------------------------------------
+
+
+def seed_random(seed: int) -> None:
+    """Seed Python's ``random`` (``random.seed``, as a function that can be sent to another process)."""
+    random.seed(seed)
+
+
+def seed_numpy(seed: int) -> None:
+    """Seed NumPy's global generator (``np.random.seed``, as a function that can be sent to another process)."""
+    np.random.seed(seed)
+
+
+class Experiment:
+    """An experiment described by data: calling it returns ``{name: result}`` in the order of ``spec``.
+
+    ``spec`` maps every result's name to a recipe:
+
+    ``("value", v)``
+        the constant ``v`` (a copy of it);
+    ``(source, method, *args)``
+        ``method(*args)`` of ``source``: ``"random"`` (Python's ``random``),
+        ``"numpy"`` (NumPy's global generator, ``np.random``) or ``"private"`` (a
+        ``random.Random`` of the experiment's own, seeded by :meth:`private_seeder`);
+    ``("list", [recipe, ...])``
+        a list of the recipes' results.
+
+    ``Experiment({"coin": ("random", "random"), "dice": ("numpy", "rand", 3)})()`` is
+    ``{"coin": random.random(), "dice": np.random.rand(3)}``. Unlike a function defined
+    in a notebook, an experiment can be sent to another process (it is pickled with
+    its private generator).
+    """
+
+    def __init__(self, spec: dict[str, tuple]) -> None:
+        self.spec = dict(spec)
+        self.private = random.Random()
+
+    def __call__(self) -> dict:
+        return {name: self._make(recipe) for name, recipe in self.spec.items()}
+
+    def _make(self, recipe: tuple) -> Any:
+        kind, *rest = recipe
+        if kind == "value":
+            return copy.deepcopy(rest[0])
+        if kind == "list":
+            return [self._make(item) for item in rest[0]]
+        sources = {"random": random, "numpy": np.random, "private": self.private}
+        method, *args = rest
+        if kind not in sources or not isinstance(method, str) or method.startswith("_"):
+            raise ValueError(f"not a recipe: {recipe!r}")
+        return getattr(sources[kind], method)(*args)
+
+    def private_seeder(self) -> PrivateSeeder:
+        """A seeder (``seeder(seed)``) of this experiment's private generator."""
+        return PrivateSeeder(self)
+
+    def __repr__(self) -> str:
+        return f"Experiment({self.spec!r})"
+
+
+class PrivateSeeder:
+    """Seeds the private generator of an :class:`Experiment`: ``seeder(seed)``."""
+
+    def __init__(self, experiment: Experiment) -> None:
+        self.experiment = experiment
+
+    def __call__(self, seed: int) -> None:
+        self.experiment.private.seed(seed)
+
+    def __repr__(self) -> str:
+        return "PrivateSeeder(<the experiment's own random.Random>)"
+
+
 def _breast_cancer_split(n: int = 300, seed: int = 0):
     X, y = load_dataset("breast_cancer")
     return train_test_split(X[:n], y[:n], test_size=0.3, stratify=y[:n], random_state=seed)
@@ -202,14 +361,13 @@ def check_repeat_runs(repeat_runs: Callable, cases: Sequence[Case] | None = None
 
     Unseeded runs must differ from each other and seeded runs must be identical;
     both must give the expected scores. Unseeded forests draw their seeds from
-    NumPy's global generator, so the check seeds that generator (``global_seed``)
-    before calling the student's function (and the oracle, if any).
+    NumPy's global generator, so the student's function is called with the global
+    generators seeded (``global_seed``, :func:`probe_seeded`), and so is the oracle, if any.
     """
     with preserved_global_rngs():
         for label, args, expected in cases or public_repeat_runs_cases():
             random_state, n_runs = args[4], args[5]
-            np.random.seed(global_seed)
-            got = _as_float_list(repeat_runs(*args), "repeat_runs' result")
+            got = _as_float_list(probe(repeat_runs, probe_seeded, global_seed, *args), "repeat_runs' result")
             want = _expected(expected, oracle, args, global_seed)
             expect_equal(len(got), n_runs, f"number of scores ({label})")
             if random_state is None:
@@ -230,26 +388,26 @@ def check_repeat_runs(repeat_runs: Callable, cases: Sequence[Case] | None = None
 # -- 2. set_seed -----------------------------------------------------------------------------
 
 
-def _expect_seeds_python_and_numpy(set_seed: Callable, seed: int) -> tuple[Any, str]:
-    """Call set_seed(seed), compare the next draws with freshly seeded generators.
-
-    Returns what set_seed returned and what it printed.
-    """
-    random.seed(seed + 1)  # disturb both generators first
-    np.random.seed(seed + 1)
-    result, printed = _call_capturing(set_seed, seed)
-    py_draws = [random.random() for _ in range(3)] + [random.randint(0, 10**6)]
-    np_draws = np.random.rand(3).tolist() + [int(np.random.randint(0, 10**6))]
+def _expect_seeds_python_and_numpy(answer: dict, seed: int) -> None:
+    """The draws after set_seed(seed) (:func:`probe_set_seed`) against freshly seeded generators."""
     want_py = random.Random(seed)
     want_np = np.random.RandomState(seed)
-    expect_close(py_draws, [want_py.random() for _ in range(3)] + [want_py.randint(0, 10**6)],
+    expect_close(_as_float_list(answer["python"], "the draws of Python's `random`"),
+                 [want_py.random() for _ in range(3)] + [want_py.randint(0, 10**6)],
                  f"Python `random` draws after set_seed({seed}): seed it with random.seed(seed)",
                  rtol=0, atol=0)
-    expect_close(np_draws, want_np.rand(3).tolist() + [int(want_np.randint(0, 10**6))],
+    expect_close(_as_float_list(answer["numpy"], "the draws of NumPy's global generator"),
+                 want_np.rand(3).tolist() + [int(want_np.randint(0, 10**6))],
                  f"NumPy draws after set_seed({seed}): seed NumPy's global generator with "
                  "np.random.seed(seed) (np.random.default_rng(seed) makes a new generator and leaves "
                  "the global one unseeded)", rtol=0, atol=0)
-    return result, printed
+
+
+def _printed(answer: dict) -> str:
+    printed = answer["printed"]
+    if not isinstance(printed, str):
+        raise _unreadable("what set_seed printed")
+    return printed
 
 
 def public_set_seed_cases() -> list[Case]:
@@ -267,48 +425,64 @@ def check_set_seed(set_seed: Callable, cases: Sequence[Case] | None = None) -> N
     ``CUBLAS_WORKSPACE_CONFIG`` and return ``["random", "numpy", "torch"]``).
     """
     for label, (seed,), _ in cases or public_set_seed_cases():
-        with torch_installed(None):
-            try:
-                result, printed = _expect_seeds_python_and_numpy(set_seed, seed)
-            except ImportError as error:
-                raise CheckFailed(f"without PyTorch, set_seed({seed}) raised {error!r}: wrap "
-                                  "`import torch` in try/except ImportError.") from None
+        answer = probe(set_seed, probe_set_seed, seed, False)
+        if isinstance(answer, dict) and "import_error" in answer:
+            raise CheckFailed(f"without PyTorch, set_seed({seed}) raised {answer['import_error']}: wrap "
+                              "`import torch` in try/except ImportError.")
+        answer = _fields(answer, "result", "printed", "python", "numpy")
+        _expect_seeds_python_and_numpy(answer, seed)
+        printed = _printed(answer)
         expect("torch" in printed.lower() and "not installed" in printed.lower(),
                f"without PyTorch, set_seed({seed}) must print a message saying "
                f"'torch not installed, skipped'; it printed {printed.strip()!r}.")
-        expect_equal(result, ["random", "numpy"],
+        expect_equal(answer["result"], ["random", "numpy"],
                      f"what set_seed({seed}) returns without PyTorch ({label})")
 
-        fake = FakeTorch()
-        with torch_installed(fake):
-            result, printed = _expect_seeds_python_and_numpy(set_seed, seed)
-            env = os.environ.get("CUBLAS_WORKSPACE_CONFIG")
+        answer = _fields(probe(set_seed, probe_set_seed, seed, True), "result", "printed", "python", "numpy",
+                         "environ", "calls", "deterministic", "benchmark")
+        _expect_seeds_python_and_numpy(answer, seed)
+        printed = _printed(answer)
         expect("not installed" not in printed.lower(),
                f"with PyTorch installed, set_seed({seed}) printed {printed.strip()!r}: "
                "import torch inside the function (try/except ImportError), not at the top "
                "of the notebook.")
-        _expect_torch_calls(fake, seed, env, label)
-        expect_equal(result, ["random", "numpy", "torch"],
+        _expect_torch_calls(answer, seed, label)
+        expect_equal(answer["result"], ["random", "numpy", "torch"],
                      f"what set_seed({seed}) returns with PyTorch installed ({label})")
 
 
-def _expect_torch_calls(fake: FakeTorch, seed: int, env: str | None, label: str) -> None:
-    """The PyTorch part of the lecture's set_seed, as seen by the fake module."""
-    expect(fake.calls or fake.cudnn.deterministic or env,
+def _torch_calls(answer: dict) -> list[tuple[str, tuple, dict]]:
+    """The calls of the fake PyTorch in a probe's answer, as ``(name, args, kwargs)``."""
+    calls = answer["calls"]
+    if not (isinstance(calls, list) and all(
+            isinstance(call, list) and len(call) == 3 and isinstance(call[0], str) and isinstance(call[1], list)
+            and isinstance(call[2], dict) for call in calls)):
+        raise _unreadable("the calls of PyTorch")
+    return [(name, tuple(args), kwargs) for name, args, kwargs in calls]
+
+
+def _expect_torch_calls(answer: dict, seed: int, label: str) -> None:
+    """The PyTorch part of the lecture's set_seed, as seen by the fake module (:func:`probe_set_seed`)."""
+    calls, env = _torch_calls(answer), answer["environ"]
+
+    def called(name: str) -> list[tuple[tuple, dict]]:
+        return [(args, kwargs) for called, args, kwargs in calls if called == name]
+
+    expect(calls or answer["deterministic"] is True or env is not None,
            f"with PyTorch installed, set_seed({seed}) did nothing to torch ({label}): import torch "
            "inside the function (try/except ImportError) so that the check's PyTorch is used.")
     for name in ("manual_seed", "cuda.manual_seed_all"):
-        seeds = [args[0] if args else kwargs.get("seed") for args, kwargs in fake.called(name)]
+        seeds = [args[0] if args else kwargs.get("seed") for args, kwargs in called(name)]
         expect(seeds and all(s == seed for s in seeds),
-               f"set_seed({seed}) must call torch.{name}({seed}); calls seen: {fake.called(name)} ({label}).")
-    expect(fake.cudnn.deterministic is True,
+               f"set_seed({seed}) must call torch.{name}({seed}); calls seen: {called(name)} ({label}).")
+    expect(answer["deterministic"] is True,
            f"set_seed must make cuDNN use deterministic algorithms: the table's "
            f"`torch.backends.cudnn.deterministic` row ({label}).")
-    expect(fake.cudnn.benchmark is False,
+    expect(answer["benchmark"] is False,
            f"set_seed must stop cuDNN from benchmarking kernels: the table's "
            f"`torch.backends.cudnn.benchmark` row ({label}).")
     modes = [args[0] if args else kwargs.get("mode")
-             for args, kwargs in fake.called("use_deterministic_algorithms")]
+             for args, kwargs in called("use_deterministic_algorithms")]
     expect(modes and modes[-1] is True,
            f"set_seed must switch on PyTorch's deterministic algorithms: the table's "
            f"`torch.use_deterministic_algorithms` row; calls seen: {modes} ({label}).")
@@ -319,10 +493,10 @@ def _expect_torch_calls(fake: FakeTorch, seed: int, env: str | None, label: str)
 
 
 def public_skip_cases() -> list[Case]:
-    def experiment() -> dict:
-        return {"coin": random.random(), "dice": np.random.rand(3), "constant": 1.0}
-
-    seeders = {"random": random.seed, "numpy": np.random.seed}
+    # experiment() is {"coin": random.random(), "dice": np.random.rand(3), "constant": 1.0}
+    experiment = Experiment({"coin": ("random", "random"), "dice": ("numpy", "rand", 3),
+                             "constant": ("value", 1.0)})
+    seeders = {"random": seed_random, "numpy": seed_numpy}
     return [("a coin from `random`, dice from NumPy and a constant", (experiment, seeders, 42),
              {"none": [], "random": ["coin"], "numpy": ["dice"]})]
 
@@ -335,14 +509,14 @@ def check_skip_each_seed(skip_each_seed: Callable, cases: Sequence[Case] | None 
     The result is a dict ``{"none": [...], <source>: [...], ...}``: for every skipped
     source (and for none), the names of the experiment's results that differ between
     two runs. Names are compared as sets. ``oracle``, when given, supplies the
-    expected dict for cases without one.
+    expected dict for cases without one. The experiments are :class:`Experiment`
+    objects and the seeders :func:`seed_random`, :func:`seed_numpy` and
+    :meth:`Experiment.private_seeder`; the student's function is called with the
+    global generators seeded (``global_seed``, :func:`probe_seeded`), and so is the oracle.
     """
     with preserved_global_rngs():
         for label, args, expected in cases or public_skip_cases():
-            experiment, seeders, seed = args
-            random.seed(global_seed)
-            np.random.seed(global_seed)
-            got = skip_each_seed(*args)
+            got = probe(skip_each_seed, probe_seeded, global_seed, *args)
             expected = _expected(expected, oracle, args, global_seed)
             expect(isinstance(got, dict), f"skip_each_seed must return a dict, got {type(got).__name__}.")
             expect_equal(sorted(got), sorted(expected),
@@ -372,8 +546,8 @@ def check_split_and_score(split_and_score: Callable, cases: Sequence[Case] | Non
     """``split_and_score(X, y, split_seed, model_seed, n_estimators)``: the expected test accuracy."""
     with preserved_global_rngs():
         for label, args, expected in cases or public_split_and_score_cases():
-            np.random.seed(987654)  # so that a forgotten random_state cannot match by luck
-            got = split_and_score(*args)
+            # global generators seeded, so that a forgotten random_state cannot match by luck
+            got = probe(split_and_score, probe_seeded, 987654, *args)
             expect(np.ndim(got) == 0, f"split_and_score must return one number, got {got!r}.")
             want = _expected(expected, oracle, args, 987654)
             expect_close(got, want, f"test accuracy ({label}): stratified 70/30 split seeded with "
@@ -500,8 +674,8 @@ def check_kfold_trap(kfold_trap: Callable, cases: Sequence[Case] | None = None,
     """
     with preserved_global_rngs():
         for label, args, expected in cases or public_trap_cases():
-            np.random.seed(987654)  # so that a forgotten random_state cannot match by luck
-            got = kfold_trap(*args)
+            # global generators seeded, so that a forgotten random_state cannot match by luck
+            got = probe(kfold_trap, probe_seeded, 987654, *args)
             expect(isinstance(got, dict), f"kfold_trap must return a dict, got {type(got).__name__}.")
             expect_equal(sorted(got), ["shuffled", "stratified", "unshuffled"],
                          f"the keys of the result ({label})")
