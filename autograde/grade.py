@@ -62,6 +62,7 @@ from autograde.submissions import Submission, find_students, stage
 from autograde.trusted.collect import collect
 from autograde.trusted.combine import combine, kernel_outcomes
 from autograde.trusted.decide import Status, Verdict
+
 #: Most severe first: the status column shows the first that applies.
 SEVERITY = ["flagged", "error", "timed out", "malformed", "missing notebook", "ok"]
 

@@ -13,8 +13,8 @@ from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 
-from autograde.sandboxed.kernel_zygote import receive_message, send_message
 from autograde.nbgrader_cli import environment
+from autograde.sandboxed.kernel_zygote import receive_message, send_message
 from autograde.sandboxed.nbgrader_run import start_zygote, use_zygote
 
 

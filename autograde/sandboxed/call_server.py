@@ -31,7 +31,15 @@ import sys
 import time
 from typing import Any
 
-from autograde.sandboxed.protocol import Call, CallKind, ChannelError, Reply, ReplyStatus, recv_frame, send_frame
+from autograde.sandboxed.protocol import (
+    Call,
+    CallKind,
+    ChannelError,
+    Reply,
+    ReplyStatus,
+    recv_frame,
+    send_frame,
+)
 from helpers.checks import wire
 
 #: Seconds one call may take (WEEK08_CELL_TIMEOUT, as for a notebook cell).

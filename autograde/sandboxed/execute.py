@@ -15,7 +15,6 @@ from pathlib import Path
 from nbgrader.preprocessors import Execute
 
 
-
 class ExecuteAndServe(Execute):
     """Execute every cell, then fork the call server from the kernel."""
 

@@ -64,7 +64,7 @@ def _recv_exactly(sock: socket.socket, size: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-class CallKind(str, enum.Enum):
+class CallKind(enum.StrEnum):
     CALL = "call"  # call the notebook's function with the arguments
     PROBE = "probe"  # run a public probe (helpers.checks) on the notebook's function
 
@@ -89,7 +89,7 @@ class Call:
         return cls(CallKind(raw["kind"]), raw["function"], tuple(raw["args"]), dict(raw["kwargs"]), raw["probe"])
 
 
-class ReplyStatus(str, enum.Enum):
+class ReplyStatus(enum.StrEnum):
     RETURNED = "returned"  # value holds the answer as plain data
     RAISED = "raised"  # the function raised: error_type and error say what
     MISSING = "missing"  # no such function in the notebook

@@ -47,7 +47,7 @@ HIDDEN_WORDS = {
 }
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     PASSED = "passed"
     FAILED_PUBLIC = "failed public cases"
     FAILED_HIDDEN = "failed hidden cases"

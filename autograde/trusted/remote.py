@@ -23,7 +23,15 @@ import stat
 import time
 from typing import Any
 
-from autograde.sandboxed.protocol import Call, CallKind, ChannelError, Reply, ReplyStatus, recv_frame, send_frame
+from autograde.sandboxed.protocol import (
+    Call,
+    CallKind,
+    ChannelError,
+    Reply,
+    ReplyStatus,
+    recv_frame,
+    send_frame,
+)
 from helpers.checks import wire
 from helpers.checks.core import CheckFailed, Failure, StudentRaised
 

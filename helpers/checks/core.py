@@ -17,7 +17,7 @@ _RESULTS: dict[str, str] = {}
 _DEPTH = [0]
 
 
-class Failure(str, enum.Enum):
+class Failure(enum.StrEnum):
     """Why a check failed: the kind, which the grader reports in its own words for unseen cases."""
 
     WRONG = "wrong answer"
