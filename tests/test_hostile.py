@@ -104,8 +104,7 @@ def test_hostile_submission_never_scores_above_its_honest_score(graded, student)
     assert float(graded["rows"][student]["total"]) == 0, graded["rows"][student]
 
 
-@pytest.mark.parametrize("student", ["redefines_checks", "patches_numpy", "patches_sklearn",
-                                     "patches_at_call_time"])
+@pytest.mark.parametrize("student", ["redefines_checks", "patches_numpy", "patches_sklearn"])
 def test_cheating_that_fooled_nbgrader_is_flagged(graded, student):
     assert graded["rows"][student]["status"] == "flagged"
 

@@ -6,6 +6,15 @@ computation written another way (pandas, ``cross_validate``) or the values the
 reference solution returns (the ``PUBLIC_*`` constants, which the course's tests
 recompute from the reference). The hidden checks in ``autograde.checks.nb07`` call
 these same functions with unseen inputs and the reference solution as ``oracle``.
+
+While grading, the student's function runs in the student's own process and only
+plain data comes back (:mod:`helpers.checks.wire`): a returned estimator is rebuilt
+from its class, its parameters and its public fitted attributes, which is enough to
+read its hyperparameters or to fit a fresh copy here, but not to predict with the
+student's fitted model. What a check needs of the student's fitted model (its
+predictions), of the objects it was given, or of two calls, is observed where the
+function runs, by a *probe* (the ``probe_*`` functions below, run by
+:func:`helpers.checks.core.probe`), and compared here with values the check computes itself.
 """
 
 from __future__ import annotations
@@ -33,7 +42,15 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.checks.core import (
+    CheckFailed,
+    Failure,
+    check,
+    expect,
+    expect_close,
+    expect_equal,
+    probe,
+)
 from helpers.data import load_dataset
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected or extra data)
@@ -145,6 +162,63 @@ def _key(params: dict) -> tuple:
     return tuple(out)
 
 
+# -- probes: run where the student's function runs, return plain data ---------------------------
+
+
+def probe_fresh_each_call(function: Callable, *args: Any) -> bool:
+    """Whether two calls ``function(*args)`` return two different objects (runs in the student's process)."""
+    return function(*args) is not function(*args)
+
+
+def _is_fitted(estimator: Any) -> bool:
+    try:
+        check_is_fitted(estimator)
+    except (NotFittedError, TypeError):
+        return False
+    return True
+
+
+def _predictions(model: Any, X: Any) -> dict:
+    """``{"proba": model.predict_proba(X), "predict": model.predict(X)}``, or ``{"error": why not}``."""
+    try:
+        return {"proba": np.asarray(model.predict_proba(X)), "predict": np.asarray(model.predict(X))}
+    except Exception as error:  # noqa: BLE001 - reported to the check as data
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
+def probe_retrain_and_test(retrain_and_test: Callable, estimator: Any, best_params: dict, X_train: Any,
+                           y_train: Any, X_test: Any, y_test: Any) -> dict:
+    """``retrain_and_test(given, best_params, ...)`` on a fresh clone ``given`` of ``estimator``; what it did.
+
+    Runs in the student's process. Returns ``{"result", "given_is_model", "given_fitted",
+    "given_params"}``: what the function returned, whether the model it returned is
+    ``given`` itself, whether ``given`` is fitted afterwards and its ``best_params``
+    entries afterwards; when the result is a pair, also ``"fitted"`` (whether the model
+    is fitted) and ``"predictions"`` (:func:`_predictions` of the model on ``X_test``).
+    """
+    given = clone(estimator)
+    result = retrain_and_test(given, dict(best_params), X_train, y_train, X_test, y_test)
+    params = given.get_params()
+    answer = {"result": result, "given_is_model": False, "given_fitted": _is_fitted(given),
+              "given_params": {name: params.get(name) for name in best_params}}
+    if isinstance(result, tuple) and len(result) == 2:
+        model = result[0]
+        answer.update(given_is_model=model is given, fitted=_is_fitted(model),
+                      predictions=_predictions(model, X_test))
+    return answer
+
+
+def _unreadable(what: str) -> CheckFailed:
+    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
+
+
+def _fields(answer: Any, *keys: str) -> dict:
+    """A probe's answer: a dict with at least ``keys``."""
+    if not (isinstance(answer, dict) and all(key in answer for key in keys)):
+        raise _unreadable("what the check observed of your function")
+    return answer
+
+
 # -- 1. the selection pipeline -------------------------------------------------------------------
 
 
@@ -175,7 +249,8 @@ def check_selection_pipeline(selection_pipeline: Callable, cases: Sequence[Case]
         expect_equal(model.max_iter, 1000, "max_iter of the LogisticRegression")
         expect_equal(model.C, 1.0, "C of the LogisticRegression (keep the default)")
         expect(not hasattr(model, "coef_"), "selection_pipeline must return an unfitted pipeline.")
-        expect(selection_pipeline(k) is not pipe, "each call must build a new pipeline.")
+        expect(probe(selection_pipeline, probe_fresh_each_call, k) is True,
+               "each call must build a new pipeline.")
         if oracle is not None:
             X, y = noise_data(40, 300, seed=5)
             got = pipe.fit(X, y).predict_proba(X)
@@ -508,23 +583,25 @@ def check_retrain_and_test(retrain_and_test: Callable, cases: Sequence[Case] | N
 
     The returned model must have the estimator's hyperparameters with ``best_params`` set, be
     fitted, and predict what a fresh copy of itself refitted on ``X_train, y_train`` predicts.
+    The call, and the predictions of the returned model on ``X_test``, happen where the
+    function runs (:func:`probe_retrain_and_test`).
     """
     for label, args, _ in cases or public_retrain_cases():
         estimator, best_params, X_train, y_train, X_test, y_test = args
         given = clone(estimator)
         before = {name: given.get_params()[name] for name in best_params}
-        result = retrain_and_test(given, dict(best_params), X_train, y_train, X_test, y_test)
+        answer = _fields(probe(retrain_and_test, probe_retrain_and_test, estimator, dict(best_params),
+                               X_train, y_train, X_test, y_test),
+                         "result", "given_is_model", "given_fitted", "given_params")
+        result = answer["result"]
         expect(isinstance(result, tuple) and len(result) == 2,
                "retrain_and_test must return a tuple (model, test_score).")
         model, score = result
-        expect(model is not given, "clone the estimator: return a new model, not the one you were given.")
-        try:
-            check_is_fitted(given)
-            fitted = True
-        except NotFittedError:
-            fitted = False
-        expect(not fitted, "the estimator you were given was fitted: fit a clone instead.")
-        expect_equal({name: given.get_params()[name] for name in best_params}, before,
+        _fields(answer, "fitted", "predictions")
+        expect(answer["given_is_model"] is False,
+               "clone the estimator: return a new model, not the one you were given.")
+        expect(answer["given_fitted"] is False, "the estimator you were given was fitted: fit a clone instead.")
+        expect_equal(answer["given_params"], before,
                      "the hyperparameters of the estimator you were given (leave it untouched)")
         expect(type(model) is type(given), f"the model must be a copy of the estimator ({type(given).__name__}), "
                                            f"got {type(model).__name__}.")
@@ -533,19 +610,27 @@ def check_retrain_and_test(retrain_and_test: Callable, cases: Sequence[Case] | N
         expect_equal(_plain_params(model.get_params()),
                      {**_plain_params(given.get_params()), **_plain_params(best_params)},
                      "the other hyperparameters of your model (keep the estimator's)")
+        expect(answer["fitted"] is True, "the model you return must be fitted on X_train, y_train.")
+        predictions = answer["predictions"]
+        if isinstance(predictions, dict) and "error" in predictions:
+            raise CheckFailed(f"the model you return cannot predict on X_test ({label}): {predictions['error']}.")
+        predictions = _fields(predictions, "proba", "predict")
         try:
-            check_is_fitted(model)
-        except NotFittedError:
-            raise CheckFailed("the model you return must be fitted on X_train, y_train.") from None
-        refitted = clone(model).fit(X_train, y_train)
-        expect_close(model.predict_proba(X_test), refitted.predict_proba(X_test),
+            refitted = clone(model).fit(X_train, y_train)
+        except Exception as error:  # noqa: BLE001 - a model the check cannot copy is a wrong answer
+            raise CheckFailed(f"the check cannot refit a copy of the model you return ({label}): "
+                              f"{type(error).__name__}: {error}.") from None
+        expect_close(predictions["proba"], refitted.predict_proba(X_test),
                      f"predicted probabilities on the test set ({label}): fit on all of X_train, y_train "
                      "and nothing else", rtol=1e-5, atol=1e-8)
+        predicted = np.asarray(predictions["predict"])
+        expect(predicted.shape == (len(y_test),), f"your model must predict one label per test row ({label}).")
         expect(isinstance(score, (float, np.floating)), f"test_score must be a float, got {type(score).__name__}.")
-        expect_close(score, model.score(X_test, y_test), f"test accuracy of your model ({label})")
+        expect_close(score, float(np.mean(predicted == np.asarray(y_test))),
+                     f"test accuracy of your model ({label})")
         if oracle is not None:
             want_model, want_score = oracle(clone(estimator), dict(best_params), X_train, y_train, X_test, y_test)
-            expect_close(model.predict_proba(X_test), want_model.predict_proba(X_test),
+            expect_close(predictions["proba"], want_model.predict_proba(X_test),
                          f"predicted probabilities on the test set ({label})", rtol=1e-5, atol=1e-8)
             expect_close(score, want_score, f"test accuracy ({label})")
 
