@@ -105,3 +105,32 @@ def test_public_module_has_no_oracle():
     source = Path(public.__file__).read_text()
     for name in ("_oracle(", "RandomForestClassifier", "cross_val_score", ".std(axis", "np.mean(scores"):
         assert name not in source, name
+
+
+def test_experiment_is_data_and_keeps_its_private_seeder_after_pickling():
+    """Experiments cross to the student's process as pickles: the private seeder must still seed them."""
+    import pickle
+
+    experiment = public.Experiment({"gpu": ("private", "random"), "dice": ("numpy", "rand", 2),
+                                    "pair": ("list", [("random", "randint", 0, 9), ("value", "x")])})
+    seeders = {"random": public.seed_random, "numpy": public.seed_numpy, "gpu": experiment.private_seeder()}
+    copy, seeders_copy = pickle.loads(pickle.dumps((experiment, seeders)))
+    assert seeders_copy["random"] is public.seed_random and seeders_copy["numpy"] is public.seed_numpy
+    for s in seeders_copy.values():
+        s(4)
+    first = copy()
+    for s in seeders_copy.values():
+        s(4)
+    second = copy()
+    assert first["gpu"] == second["gpu"] == random.Random(4).random()
+    assert np.array_equal(first["dice"], second["dice"]) and first["pair"] == second["pair"]
+    assert list(first) == ["gpu", "dice", "pair"] and first["pair"][1] == "x"
+
+
+def test_probe_seeded_seeds_and_restores_the_global_generators():
+    random.seed(1)
+    np.random.seed(1)
+    want_py, want_np = random.Random(1).random(), np.random.RandomState(1).rand()
+    draws = public.probe_seeded(lambda: (random.random(), np.random.rand()), 8)
+    assert draws == (random.Random(8).random(), np.random.RandomState(8).rand())
+    assert (random.random(), np.random.rand()) == (want_py, want_np)

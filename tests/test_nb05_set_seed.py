@@ -139,3 +139,17 @@ def test_with_real_torch(set_seed):
             os.environ.pop(ENV, None)
         else:
             os.environ[ENV] = env_before
+
+
+@pytest.mark.parametrize("with_torch", [False, True], ids=["no torch", "fake torch"])
+def test_probe_reports_plain_data(set_seed, with_torch):
+    from helpers.checks.wire import roundtrip
+
+    answer = public.probe_set_seed(set_seed, 9, with_torch)
+    assert roundtrip(answer) == answer
+    assert answer["result"] == ["random", "numpy", "torch"][:3 if with_torch else 2]
+    assert answer["python"][0] == random.Random(9).random()
+    if with_torch:
+        assert ["manual_seed", [9], {}] in answer["calls"]
+        assert answer["deterministic"] is True and answer["benchmark"] is False
+        assert answer["environ"] == CUBLAS_VALUE

@@ -133,3 +133,13 @@ ALTERNATIVES = [selection_pipeline, leaky_cv_scores, honest_cv_scores, heldout_c
 @pytest.mark.parametrize("fn", ALTERNATIVES, ids=[f.__name__ for f in ALTERNATIVES])
 def test_hidden_check_accepts_an_alternative_correct_implementation(fn):
     getattr(hidden, f"check_{fn.__name__}")(fn)
+
+
+@pytest.mark.parametrize("fn", ALTERNATIVES, ids=[f.__name__ for f in ALTERNATIVES])
+def test_hidden_check_accepts_an_alternative_across_processes(fn):
+    """As while grading: the alternative runs in another process, plain data comes back."""
+    from autograde.trusted.remote import Remote
+    from tests.serving import served
+
+    with served({fn.__name__: fn}) as channel:
+        getattr(hidden, f"check_{fn.__name__}")(Remote(channel, fn.__name__))
