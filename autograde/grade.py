@@ -36,15 +36,23 @@ import argparse
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -225,7 +233,7 @@ def _timed_out_cells(path: Path) -> int:
 
 
 def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted: Path,
-                  settings: Settings) -> Result:
+                  settings: Settings, deciders: Deciders) -> Result:
     """Grade one student in a scratch course; never raises for bad input.
 
     1. stage the notebooks into the scratch course;
@@ -272,7 +280,7 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
             result.messages.append(f"{name} was not copied back from grading: {why}.")
         # 4. the trusted decision
         clock = time.perf_counter()
-        verdicts = decide_in_trusted_process(scratch / "calls", paths, sub.staged, settings)
+        verdicts = decide_in_trusted_process(scratch / "calls", paths, sub.staged, settings, deciders)
         result.stages["decide"] = round(time.perf_counter() - clock, 2)
     finally:
         _end_sandbox(process)
@@ -309,24 +317,65 @@ def _end_sandbox(process: subprocess.Popen) -> None:
     sandbox.release(process)  # kills the call servers and anything else the submission left
 
 
-def decide_in_trusted_process(calls: Path, paths: Paths, staged: list[str], settings: Settings) -> list[Verdict]:
-    """Run :mod:`autograde.trusted.decide` (no student code) over the call servers in ``calls``."""
-    out = paths.work / "verdicts" / f"{calls.parent.name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "autograde.trusted.decide", str(calls), str(out),
-               "--course-root", str(paths.root), "--timeout", str(settings.cell_timeout),
-               *[arg for nb in staged for arg in ("--notebook", nb)]]
+def decide_in_trusted_process(calls: Path, paths: Paths, staged: list[str], settings: Settings,
+                               deciders: Deciders) -> list[Verdict]:
+    """Run :func:`autograde.trusted.decide.decide` (no student code) over the call servers in ``calls``."""
     exercises = all_exercises(paths.root)
     try:
-        subprocess.run(command, env=environment(), cwd=paths.root, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, timeout=settings.submission_timeout, check=True)
-        return [Verdict.from_json(v) for v in json.loads(out.read_text())]
-    except (subprocess.SubprocessError, OSError, ValueError, KeyError, TypeError) as error:
-        why = getattr(error, "stderr", b"") or b""
+        future = deciders.pool().submit(decide_task, str(calls), str(paths.root), list(staged),
+                                        float(settings.cell_timeout))
+        return [Verdict.from_json(v) for v in future.result(timeout=settings.submission_timeout)]
+    except Exception as error:  # noqa: BLE001 - a broken trusted worker: every question says so
+        deciders.reset()
         return [Verdict(ex.notebook, ex.grade_id, ex.points, Status.GRADER_ERROR,
-                        message="the grader's checker failed", detail=f"{error} {why[-500:]!r}")
+                        message="the grader's checker failed", detail=f"{type(error).__name__}: {error}")
                 for ex in exercises]
+
+
+def decide_task(calls: str, root: str, staged: list[str], timeout: float) -> list[dict]:
+    """In a trusted worker process: the verdicts as plain dicts."""
+    from autograde.trusted.decide import decide
+
+    verdicts = decide(Path(calls), all_exercises(Path(root)), timeout, set(staged))
+    return [v.to_json() for v in verdicts]
+
+
+class Deciders:
+    """Trusted worker processes (spawned, never forked from a process that saw student data), kept for the run.
+
+    They import the libraries, the checks and the reference once, not once per student.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                                 initializer=_quiet_worker)
+            return self._pool
+
+    def reset(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+
+
+def _quiet_worker() -> None:
+    os.environ.update(environment())
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
 
 
 # -- merging, in the main thread ----------------------------------------------------------
@@ -499,10 +548,12 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     print(f"grading {len(todo)} of {len(students)} students in {submitted} "
           f"({len(students) - len(todo)} unchanged); {isolation}")
     cols = columns(paths.db_url)
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs or settings.workers))
+    workers = max(1, jobs or settings.workers)
+    pool = ThreadPoolExecutor(max_workers=workers)
+    deciders = Deciders(workers)
     feedback = Feedback(root)
     running: dict[Future, Submission] = {
-        pool.submit(_grade_safely, sub, paths, notebooks, submitted, settings): sub for sub in todo}
+        pool.submit(_grade_safely, sub, paths, notebooks, submitted, settings, deciders): sub for sub in todo}
     try:
         with tqdm(total=len(todo), unit="student", desc="grading", dynamic_ncols=True) as bar:
             while running:
@@ -531,8 +582,10 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
             future.cancel()
         sandbox.kill_all()
         pool.shutdown(wait=False, cancel_futures=True)
+        deciders.reset()
         raise
     pool.shutdown()
+    deciders.close()
     graded = {name: previous[name] for name in students if name in previous}
     write_grades(paths.grades, cols, {name: student_scores(paths.db_url, name) for name in graded},
                  {name: r.status for name, r in graded.items()})
@@ -544,10 +597,10 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
 
 
 def _grade_safely(sub: Submission, paths: Paths, notebooks: list[str], submitted: Path,
-                  settings: Settings) -> Result:
+                  settings: Settings, deciders: Deciders) -> Result:
     """:func:`grade_student`, turning any grader exception into an ``error`` row for this student only."""
     try:
-        return grade_student(sub, paths, notebooks, submitted, settings)
+        return grade_student(sub, paths, notebooks, submitted, settings, deciders)
     except Exception as error:  # noqa: BLE001
         result = Result(sub.student, "error", status="error",
                         messages=[f"the grader failed on this submission: {type(error).__name__}: {error}"])
