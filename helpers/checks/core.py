@@ -102,6 +102,20 @@ def callee(function: Any) -> Any:
     return Local(function)
 
 
+def suggest(trial: Any, space: dict[str, tuple]) -> dict[str, Any]:
+    """Ask an Optuna ``trial`` for each parameter of ``space`` in order: ``("float"|"int", low, high)``
+    or ``("categorical", [choices])``; the suggested values by name (for objectives made of data)."""
+    params: dict[str, Any] = {}
+    for name, (kind, *spec) in space.items():
+        if kind == "float":
+            params[name] = trial.suggest_float(name, *spec)
+        elif kind == "int":
+            params[name] = trial.suggest_int(name, *spec)
+        else:
+            params[name] = trial.suggest_categorical(name, list(spec[0]))
+    return params
+
+
 def probe(function: Any, observer: Callable, *args: Any, **kwargs: Any) -> Any:
     """``observer(function, *args)``, run where the student's function runs; plain data back."""
     return callee(function).probe(observer, *args, **kwargs)

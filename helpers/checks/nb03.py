@@ -53,6 +53,7 @@ from helpers.checks.core import (
     expect_close,
     expect_equal,
     probe,
+    suggest,
 )
 from helpers.data import load_dataset
 
@@ -160,14 +161,7 @@ class Objective:
         self.expression = str(expression)
 
     def __call__(self, trial: optuna.Trial) -> float:
-        params: dict[str, Any] = {}
-        for name, (kind, *spec) in self.space.items():
-            if kind == "float":
-                params[name] = trial.suggest_float(name, *spec)
-            elif kind == "int":
-                params[name] = trial.suggest_int(name, *spec)
-            else:
-                params[name] = trial.suggest_categorical(name, list(spec[0]))
+        params = suggest(trial, self.space)
         return float(eval(self.expression, _namespace(), params))  # the check's own expression
 
     def __repr__(self) -> str:

@@ -52,7 +52,7 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from helpers import tracking
-from helpers.checks.core import CheckFailed, Failure, check, expect, expect_equal, probe
+from helpers.checks.core import CheckFailed, Failure, check, expect, expect_equal, probe, suggest
 from helpers.data import REPO_ROOT, load_dataset
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
@@ -725,14 +725,7 @@ class Objective:
     def __call__(self, trial: Any) -> float:
         import optuna
 
-        params: dict[str, Any] = {}
-        for name, (kind, *spec) in self.space.items():
-            if kind == "float":
-                params[name] = trial.suggest_float(name, *spec)
-            elif kind == "int":
-                params[name] = trial.suggest_int(name, *spec)
-            else:
-                params[name] = trial.suggest_categorical(name, list(spec[0]))
+        params = suggest(trial, self.space)
         if self.prune is not None and params[self.prune[0]] > self.prune[1]:
             raise optuna.TrialPruned()
         value = 0.0
