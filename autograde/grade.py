@@ -21,8 +21,9 @@ when ``submitted/`` holds no student):
      student code): every question's public and hidden cases call the student's
      functions through the call servers and compare the plain-data answers with
      values computed here from the reference; then the sandbox is ended;
-   - **combine** (:mod:`autograde.trusted.combine`): the verdicts are the scores;
-     a kernel that showed a passing check the grader's run failed is flagged;
+   - **combine** (:mod:`autograde.trusted.combine`): the verdicts are the scores, and
+     each test cell of the autograded notebooks shows its verdict (the kernel did not
+     run the checks: ``WEEK08_DEFERRED_CHECKS``);
 
 3. **merge** each finished student (main thread): scores into the gradebook (manual
    grades kept), autograded notebooks into ``autograded/``, nbgrader's feedback
@@ -68,8 +69,9 @@ from autograde.sandboxed.nbgrader_run import READY_MARKER
 from autograde.settings import Settings
 from autograde.submissions import Submission, find_students, stage
 from autograde.trusted.collect import collect
-from autograde.trusted.combine import combine, kernel_outcomes
+from autograde.trusted.combine import combine, show_verdicts
 from autograde.trusted.decide import Status, Verdict
+from helpers.checks.core import DEFERRED_VARIABLE
 
 #: Most severe first: the status column shows the first that applies.
 SEVERITY = ["flagged", "error", "timed out", "malformed", "missing notebook", "ok"]
@@ -113,6 +115,11 @@ class Paths:
     @property
     def template_db(self) -> Path:
         return self.work / "template.db"
+
+    @property
+    def expected(self) -> Path:
+        """The reference's answers to the checks, computed once per version of the checks (trusted)."""
+        return self.work / "expected" / grading_key(self.root)
 
     @property
     def db_url(self) -> str:
@@ -169,6 +176,7 @@ def _start_nbgrader(student: str, scratch: Path, jail: sandbox.Jail, log: Path,
         "IPYTHONDIR": str(scratch / "ipython"), "MPLCONFIGDIR": str(scratch / "mpl"),
         "TMPDIR": str(scratch / "tmp"), "WEEK08_TRACKIO_DIR": str(scratch / "trackio"),
         "WEEK08_CELL_TIMEOUT": str(settings.cell_timeout),
+        DEFERRED_VARIABLE: "1",  # the trusted side runs every check; the kernel does not do it twice
     })
     for folder in ("home", "runtime", "ipython", "mpl", "tmp", "trackio"):
         (scratch / folder).mkdir(exist_ok=True)
@@ -284,15 +292,15 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
         result.stages["decide"] = round(time.perf_counter() - clock, 2)
     finally:
         _end_sandbox(process)
-    kernel = {}
     for nb in sub.staged:
         path = paths.collected(sub.student) / f"{nb}.ipynb"
-        kernel[nb] = kernel_outcomes(path)
         if _timed_out_cells(path):
             result.add_status("timed out")
             result.messages.append(f"{nb}: a cell ran longer than the per-cell limit "
                                    f"({settings.cell_timeout} s) and was stopped.")
-    combined = combine(verdicts, kernel, sub.staged)
+        if path.is_file():
+            show_verdicts(path, [v for v in verdicts if v.notebook == nb])
+    combined = combine(verdicts, sub.staged)
     result.scores, result.flags, result.details = combined.scores, combined.flags, combined.details
     result.questions = combined.notes
     if result.flags:
@@ -323,7 +331,7 @@ def decide_in_trusted_process(calls: Path, paths: Paths, staged: list[str], sett
     exercises = all_exercises(paths.root)
     try:
         future = deciders.pool().submit(decide_task, str(calls), str(paths.root), list(staged),
-                                        float(settings.cell_timeout))
+                                        float(settings.cell_timeout), str(paths.expected))
         return [Verdict.from_json(v) for v in future.result(timeout=settings.submission_timeout)]
     except Exception as error:  # noqa: BLE001 - a broken trusted worker: every question says so
         deciders.reset()
@@ -332,10 +340,12 @@ def decide_in_trusted_process(calls: Path, paths: Paths, staged: list[str], sett
                 for ex in exercises]
 
 
-def decide_task(calls: str, root: str, staged: list[str], timeout: float) -> list[dict]:
-    """In a trusted worker process: the verdicts as plain dicts."""
+def decide_task(calls: str, root: str, staged: list[str], timeout: float, expected: str) -> list[dict]:
+    """In a trusted worker process: the verdicts as plain dicts (expected values kept under ``expected``)."""
     from autograde.trusted.decide import decide
+    from autograde.trusted.reference import use_store
 
+    use_store(Path(expected))
     verdicts = decide(Path(calls), all_exercises(Path(root)), timeout, set(staged))
     return [v.to_json() for v in verdicts]
 
@@ -373,7 +383,10 @@ class Deciders:
 
 
 def _quiet_worker() -> None:
+    from threadpoolctl import threadpool_limits
+
     os.environ.update(environment())
+    threadpool_limits(limits=1, user_api="blas")  # as in the notebooks: small matrices, one student per core
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
 
@@ -507,6 +520,9 @@ def prepare(paths: Paths, key: str) -> None:
     the template is generated, and a course without a gradebook starts from a copy of it.
     """
     paths.work.mkdir(exist_ok=True)
+    for old in (paths.work / "expected").glob("*"):  # expected values of earlier versions of the checks
+        if old.name != key:
+            shutil.rmtree(old, ignore_errors=True)
     stamp = paths.work / "prepared.key"
     course_db = paths.root / "gradebook.db"
     current = stamp.exists() and stamp.read_text() == key

@@ -4,7 +4,7 @@
 and hands it to the stages that need it, as nbgrader's traitlets and otter-grader's
 configuration keys do. ``python -m autograde.settings`` prints the table.
 
-The student package (:mod:`helpers`) reads its own three variables where they are
+The student package (:mod:`helpers`) reads its own four variables where they are
 used (students set them before starting JupyterLab); they are listed here too.
 """
 
@@ -35,6 +35,8 @@ class Settings:
     fast: str = _setting("", "helpers: 1 for the small budgets the grader uses")
     data_dir: str = _setting("", "helpers: another folder for the datasets")
     trackio_dir: str = _setting("", "helpers: where trackio keeps its projects (default <course>/.trackio)")
+    deferred_checks: str = _setting("", "helpers: 1 (set by the grader in the sandbox) makes a check cell only say "
+                                        "that the grader runs the check itself")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

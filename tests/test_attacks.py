@@ -77,7 +77,7 @@ ATTACKS = {
                       "def add(a, b):\n    return a - b\n" + WRONG_MEAN,
 }
 
-#: Honest answers in normal styles: each must score full marks, unflagged.
+#: Honest answers in normal styles: each must score full marks, status ok.
 FAIR = {
     "uses_a_global": "offset = 0\ndef add(a, b):\n    return a + b + offset\n"
                      "def mean(xs):\n    return float(sum(xs)) / len(xs) + offset\n",
@@ -123,11 +123,12 @@ def test_honest_code_in_a_normal_style_gets_full_marks(graded, student):
     assert (row["total"], row["status"]) == ("2", "ok"), row
 
 
-@pytest.mark.parametrize("student", ["replaces_checks_at_load"])
-def test_tampering_that_fooled_the_kernel_is_flagged_with_the_reason(graded, student):
-    assert graded["rows"][student]["status"] == "flagged"
-    index = (graded["root"] / "feedback" / student / "week08" / "index.html").read_text()
-    assert "the grader&#x27;s own run of the same public check failed" in index
+def test_tampering_with_the_checks_changes_nothing_the_feedback_shows(graded):
+    """The kernel does not run the checks while grading; the test cells show the grader's verdict."""
+    folder = graded["root"] / "feedback" / "replaces_checks_at_load" / "week08"
+    page = (folder / "01_tiny.html").read_text()
+    assert "failed public cases" in page and "passed (" not in page
+    assert graded["rows"]["replaces_checks_at_load"]["status"] == "ok"  # a wrong answer, not a grader problem
 
 
 def test_public_only_answers_lose_the_hidden_cases_in_the_graders_words(graded):

@@ -105,8 +105,9 @@ def test_hostile_submission_never_scores_above_its_honest_score(graded, student)
 
 
 @pytest.mark.parametrize("student", ["redefines_checks", "patches_numpy", "patches_sklearn"])
-def test_cheating_that_fooled_nbgrader_is_flagged(graded, student):
-    assert graded["rows"][student]["status"] == "flagged"
+def test_cheating_inside_the_kernel_shows_the_graders_failing_verdict(graded, student):
+    page = (graded["root"] / "feedback" / student / "week08" / "01_tiny.html").read_text()
+    assert "failed public cases" in page and "passed (" not in page
 
 
 def test_honest_classmate_keeps_full_marks_and_files(graded):
@@ -121,6 +122,3 @@ def test_grader_files_are_not_overwritten(graded):
     assert (graded["root"] / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"
 
 
-def test_flagged_feedback_says_why(graded):
-    index = (graded["root"] / "feedback" / "redefines_checks" / "week08" / "index.html").read_text()
-    assert "the grader&#x27;s result (0) stands" in index

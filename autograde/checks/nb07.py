@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from autograde.trusted.reference import solution
+from autograde.trusted.reference import memoized
 from helpers.checks import nb07 as public
 from helpers.checks.core import check, expect, expect_close, expect_equal
 from helpers.data import load_dataset
@@ -25,7 +25,7 @@ NOTEBOOK = "07_pipelines_leakage"
 
 def ref():
     """The reference solution's functions."""
-    return solution(NOTEBOOK)
+    return memoized(NOTEBOOK)
 
 
 def _scaled_noise(seed: int = 11, n: int = 48, p: int = 400) -> tuple[np.ndarray, np.ndarray]:

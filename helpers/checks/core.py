@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 import pickle
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,10 @@ import numpy as np
 _RESULTS: dict[str, str] = {}
 #: How many checks are running inside each other (a hidden check calls a public one).
 _DEPTH = [0]
+#: Set to 1 by the grader in the sandbox: the grader runs every check itself, outside the notebook,
+#: so a check cell in the kernel only says so (the notebook's own run would be the same work twice).
+DEFERRED_VARIABLE = "WEEK08_DEFERRED_CHECKS"
+DEFERRED_MESSAGE = "checked by the grader, outside your notebook: see your feedback"
 
 
 class Failure(enum.StrEnum):
@@ -46,6 +51,63 @@ class StudentRaised(Exception):
     def __init__(self, student_type: str, message: str) -> None:
         super().__init__(message)
         self.student_type = student_type
+
+
+# -- expected values the grader computes once --------------------------------------------------
+
+
+class Store:
+    """Where :func:`remember` keeps answers: nothing by default (a notebook computes each check once)."""
+
+    def get(self, key: bytes) -> bytes | None:
+        return None
+
+    def put(self, key: bytes, value: bytes) -> None:
+        return None
+
+
+#: The grader installs a persistent store in its trusted workers (``autograde.trusted.reference``);
+#: in a notebook every call of :func:`remember` just computes.
+STORE: list[Store] = [Store()]
+#: Larger keys (pickled arguments) are not remembered.
+MAX_KEY_BYTES = 4 << 20
+
+
+def remember(compute: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``compute(*args, **kwargs)``, remembered across students by the grader.
+
+    For the expensive expected values of a check (a ``GridSearchCV`` fitted on the
+    check's own data, the re-scoring of an answer): the same inputs give the same
+    value for every student, so the grader computes it once per version of the
+    checks. ``compute`` must be a module-level function whose answer depends only on
+    its arguments. A hit returns a fresh copy.
+    """
+    store = STORE[0]
+    try:
+        key = pickle.dumps((compute.__module__, compute.__qualname__, args, sorted(kwargs.items())),
+                           protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - unpicklable arguments: computed, not remembered
+        return compute(*args, **kwargs)
+    if len(key) > MAX_KEY_BYTES:
+        return compute(*args, **kwargs)
+    saved = store.get(key)
+    if saved is not None:
+        return pickle.loads(saved)
+    value = compute(*args, **kwargs)
+    try:
+        store.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - an answer that cannot be pickled is not remembered
+        pass
+    return value
+
+
+def _fit(estimator: Any, *args: Any, **kwargs: Any) -> Any:
+    return estimator.fit(*args, **kwargs)
+
+
+def fitted(estimator: Any, *args: Any, **kwargs: Any) -> Any:
+    """``estimator.fit(*args, **kwargs)`` through :func:`remember`: use the returned estimator."""
+    return remember(_fit, estimator, *args, **kwargs)
 
 
 # -- the function under test ---------------------------------------------------------------------
@@ -178,13 +240,18 @@ def check(func: Callable[..., None]) -> Callable[..., None]:
     """Decorate a check: record its result, print a one-line verdict.
 
     A student's function that still raises ``NotImplementedError`` fails the
-    check with a plain message instead of a traceback.
+    check with a plain message instead of a traceback. While grading
+    (``WEEK08_DEFERRED_CHECKS=1`` in the sandbox) the check does not run in the
+    notebook: the grader runs it from outside, where the notebook cannot change it.
     """
 
     @functools.wraps(func)
     def wrapper(function: Any, *args: Any, **kwargs: Any) -> None:
         name = func.__name__
         outermost = _DEPTH[0] == 0
+        if outermost and os.environ.get(DEFERRED_VARIABLE) == "1":
+            print(f"{name}: {DEFERRED_MESSAGE}")
+            return
         _DEPTH[0] += 1
         try:
             func(callee(function), *args, **kwargs)

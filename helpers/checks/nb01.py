@@ -21,7 +21,15 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.checks.core import (
+    CheckFailed,
+    check,
+    expect,
+    expect_close,
+    expect_equal,
+    fitted,
+    remember,
+)
 from helpers.data import load_dataset
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
@@ -90,7 +98,7 @@ def check_poly_cv_mse(poly_cv_mse: Callable, cases: Sequence[Case] | None = None
         expect(np.all(np.asarray(got) > 0),
                "poly_cv_mse must return mean squared errors (positive); sklearn's scorer "
                "'neg_mean_squared_error' gives negative numbers: flip the sign.")
-        want = oracle(*args) if expected is None else expected
+        want = remember(oracle, *args) if expected is None else expected
         expect_close(got, want, f"CV MSE per degree on {label}", rtol=1e-6)
         if expected is None and degrees == list(range(1, 16)):
             best = degrees[int(np.argmin(got))]
@@ -115,8 +123,8 @@ def check_grid_search_1d(grid_search_1d: Callable, cases: Sequence[Case] | None 
         expect(isinstance(result, tuple) and len(result) == 3,
                "grid_search_1d must return a tuple (best_depth, best_score, scores).")
         best_depth, best_score, scores = result
-        search = GridSearchCV(DecisionTreeClassifier(random_state=0), {"max_depth": list(depths)},
-                              cv=cv).fit(X, y)
+        search = fitted(GridSearchCV(DecisionTreeClassifier(random_state=0), {"max_depth": list(depths)}, cv=cv),
+                        X, y)
         expect(isinstance(scores, dict), "scores must be a dict {depth: mean CV accuracy}.")
         expect_equal(sorted(scores), sorted(depths), f"the depths in scores ({label})")
         expect_close([scores[d] for d in depths], search.cv_results_["mean_test_score"],
@@ -156,7 +164,7 @@ def check_grid_search(grid_search: Callable, cases: Sequence[Case] | None = None
         expect_equal(len(table), n_combos, f"rows in the results table ({label}): one per combination")
         for column in [*grid, "mean_score"]:
             expect(column in table.columns, f"the results table needs a column {column!r}.")
-        search = GridSearchCV(clone(estimator), grid, cv=cv).fit(X, y)
+        search = fitted(GridSearchCV(clone(estimator), grid, cv=cv), X, y)
         sk = {_key(p): s for p, s in zip(search.cv_results_["params"],
                                          search.cv_results_["mean_test_score"])}
         mine = {_key({k: row[k] for k in grid}): row["mean_score"] for _, row in table.iterrows()}
@@ -228,7 +236,7 @@ def check_tune_random_forest(tune_random_forest: Callable, cases: Sequence[Case]
         expect(isinstance(search.estimator, RandomForestClassifier),
                "the estimator must be a RandomForestClassifier.")
         expect_equal(search.estimator.random_state, 0, "random_state of the forest")
-        want = GridSearchCV(RandomForestClassifier(random_state=0), grid, cv=cv).fit(X, y)
+        want = fitted(GridSearchCV(RandomForestClassifier(random_state=0), grid, cv=cv), X, y)
         expect_close(search.cv_results_["mean_test_score"], want.cv_results_["mean_test_score"],
                      f"mean test scores ({label})")
 

@@ -33,7 +33,7 @@ from sklearn.model_selection import (
 )
 from sklearn.tree import DecisionTreeClassifier
 
-from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal, fitted
 from helpers.data import load_dataset
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
@@ -364,16 +364,16 @@ def check_random_search(random_search: Callable, cases: Sequence[Case] | None = 
         for column in [*space, "mean_score", "std_score"]:
             expect(column in table.columns, f"the results table needs a column {column!r} ({label}).")
         if compare_sklearn:
-            sk_random = RandomizedSearchCV(clone(estimator), space, n_iter=n_iter, cv=cv,
-                                           random_state=seed).fit(X, y)
+            sk_random = fitted(RandomizedSearchCV(clone(estimator), space, n_iter=n_iter, cv=cv,
+                                                  random_state=seed), X, y)
             expect_equal(len(table), len(sk_random.cv_results_["params"]),
                          f"evaluations ({label}): RandomizedSearchCV with n_iter={n_iter} evaluates this many")
         expect_equal(len(table), n_iter, f"evaluations ({label}): one row per candidate")
         tried = _table_params(table, list(space))
         _expect_in_space(tried, space, f"the candidates in your results table ({label})")
         # Re-score every row, in order, with scikit-learn on the same folds.
-        rescored = GridSearchCV(clone(estimator), [{k: [v] for k, v in p.items()} for p in tried],
-                                cv=cv).fit(X, y)
+        rescored = fitted(GridSearchCV(clone(estimator), [{k: [v] for k, v in p.items()} for p in tried], cv=cv),
+                          X, y)
         expect_close(table["mean_score"].to_numpy(dtype=float), rescored.cv_results_["mean_test_score"],
                      f"mean CV score of each row, re-computed with scikit-learn on the same folds ({label})")
         scores = table["mean_score"].to_numpy(dtype=float)
@@ -503,7 +503,7 @@ def check_same_budget_searches(same_budget_searches: Callable, cases: Sequence[C
         for key in ("grid", "random"):
             with parallel_config(backend="threading"):  # n_jobs=-1 without starting processes: fast checks
                 search = got[key].fit(X, y)
-            reference = want[key].fit(X, y)
+            reference = fitted(want[key], X, y)
             expect_equal(len(search.cv_results_["params"]), budget, f"evaluations of the {key} search ({label})")
             expect_close(search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"],
                          f"mean test scores of the {key} search on the same folds ({label})")

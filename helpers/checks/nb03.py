@@ -53,6 +53,7 @@ from helpers.checks.core import (
     expect_close,
     expect_equal,
     probe,
+    remember,
     suggest,
 )
 from helpers.data import load_dataset
@@ -787,7 +788,8 @@ def check_rf_objective(rf_objective: Callable, cases: Sequence[Case] | None = No
             got = distributions[name]
             expect(got == want, f"{name} must be suggested as {want}, got {got} ({label}).")
         with quiet():
-            want_value = cross_val_score(RandomForestClassifier(**params, random_state=0), X, y, cv=cv).mean()
+            want_value = remember(cross_val_score, RandomForestClassifier(**params, random_state=0), X, y,
+                                  cv=cv).mean()
         expect_close(value, want_value, f"the mean CV accuracy of {params} ({label})", rtol=1e-9)
 
 

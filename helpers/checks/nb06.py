@@ -31,7 +31,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal
+from helpers.checks.core import CheckFailed, check, expect, expect_close, expect_equal, fitted
 from helpers.data import load_dataset
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
@@ -185,7 +185,7 @@ def check_diy_automl(diy_automl: Callable, cases: Sequence[Case] | None = None) 
         expect(bool(np.all(np.diff(scores) <= 0)),
                f"the leaderboard must be sorted by best_cv, highest first; got {np.round(scores, 4).tolist()} "
                f"({label}).")
-        searches = {family: GridSearchCV(clone(est), grid, cv=cv).fit(X, y)
+        searches = {family: fitted(GridSearchCV(clone(est), grid, cv=cv), X, y)
                     for family, (est, grid) in configs.items()}
         for row, (family, score) in enumerate(zip(families, scores)):
             search = searches[family]

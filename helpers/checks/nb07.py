@@ -50,6 +50,7 @@ from helpers.checks.core import (
     expect_close,
     expect_equal,
     probe,
+    remember,
 )
 from helpers.data import load_dataset
 
@@ -534,8 +535,8 @@ def check_nested_cv(nested_cv: Callable, cases: Sequence[Case] | None = None) ->
         got = nested_cv(clone(estimator), grid, X, y, inner_cv, outer_cv)
         expect(isinstance(got, dict), f"nested_cv must return a dict, got {type(got).__name__}.")
         expect_equal(sorted(got), ["best_params", "inner_best_scores", "outer_scores"], "the keys of the dict")
-        want = cross_validate(GridSearchCV(clone(estimator), grid, cv=inner_cv, scoring="accuracy"),
-                              X, y, cv=outer_cv, return_estimator=True)
+        want = remember(cross_validate, GridSearchCV(clone(estimator), grid, cv=inner_cv, scoring="accuracy"),
+                        X, y, cv=outer_cv, return_estimator=True)
         n = _n_splits(outer_cv)
         for key in ("outer_scores", "inner_best_scores", "best_params"):
             expect(len(got[key]) == n, f"{key} needs one entry per outer fold ({n}), got {len(got[key])}.")
