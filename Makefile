@@ -12,7 +12,7 @@ FORCE   ?=
 SUBMITTED ?=
 JOBS    ?=
 
-.PHONY: setup lab release grade test lint bench bench-grade clean check dashboard student-bundle browser
+.PHONY: setup lab release grade test lint bench bench-grade clean check dashboard student-bundle browser sandbox
 
 setup: $(STAMP)
 
@@ -31,13 +31,13 @@ lab: setup  ## JupyterLab on the student notebooks
 release: setup  ## regenerate notebooks/ from solutions/ (nbgrader generate_assignment)
 	$(PY) -m autograde.release
 
-grade: setup  ## grade submitted/ (or the demo class when submitted/ is empty)
+grade: setup sandbox  ## grade submitted/ (or the demo class when submitted/ is empty)
 	$(PY) -m autograde.grade $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) $(if $(SUBMITTED),--submitted $(SUBMITTED)) $(if $(JOBS),--jobs $(JOBS))
 
 check: setup  ## run the public checks over notebooks/ (never writes into them)
 	$(PY) -m helpers.check_notebooks notebooks/week08
 
-test: setup browser  ## ruff and the whole test suite
+test: setup browser sandbox  ## ruff and the whole test suite
 	$(BIN)/ruff check helpers autograde tests bench demo
 	$(BIN)/pytest -q
 
@@ -48,13 +48,20 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) ; } || \
 	  echo "chromium not installed: browser tests will be skipped"
 
+# Debian's bubblewrap for the grading sandbox (own PID namespace, private /tmp and /dev/shm); installed
+# when missing and we may (root with apt). Without it grading falls back to unshare-based isolation.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null) ; } || \
+	  echo "bubblewrap not installed: grading isolates with unshare (no PID namespace, shared /dev/shm)"
+
 lint: setup
 	$(BIN)/ruff check helpers autograde tests bench demo
 
 bench: setup  ## time every solution notebook (full and autograde mode), medians
 	$(PY) -m bench.notebooks
 
-bench-grade: setup  ## grading speed: ours vs sequential nbgrader autograde, and overhead vs nbclient
+bench-grade: setup sandbox  ## grading speed: ours vs sequential nbgrader autograde, and overhead vs nbclient
 	$(PY) -m bench.grading
 
 dashboard: setup  ## trackio's dashboard for the course project on 127.0.0.1

@@ -64,6 +64,8 @@ from autograde import ASSIGNMENT, COURSE_ROOT, sandbox
 from autograde.catalog import all_exercises, notebook_names
 from autograde.nbgrader_cli import environment, grading_environment
 from autograde.outputs.export import Column, columns, student_scores, write_grades
+from autograde.outputs.safe_html import META as CSP_META
+from autograde.outputs.safe_html import protect
 from autograde.release import generate
 from autograde.sandboxed.nbgrader_run import READY_MARKER
 from autograde.settings import Settings
@@ -417,7 +419,9 @@ def merge(result: Result, paths: Paths, feedback: Feedback) -> None:
     if collected.is_dir():
         shutil.copytree(collected, target)
     clock = time.perf_counter()
-    feedback.generate(result.student)
+    if collected.is_dir() and not feedback.generate(result.student):
+        result.messages.append("nbgrader could not render this submission's feedback pages; the scores are "
+                               "not affected (ask the TA).")
     result.stages["feedback"] = round(time.perf_counter() - clock, 2)
     save_result(result, paths)
     shutil.rmtree(paths.scratch(result.student), ignore_errors=True)
@@ -449,6 +453,7 @@ class Feedback:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             outcome = self._api.generate_feedback(ASSIGNMENT, student, force=True)
+        protect(self.root / "feedback" / student)  # no script runs in a reader's browser
         return bool(outcome.get("success"))
 
 
@@ -473,7 +478,7 @@ def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[s
     total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
     maximum = sum(c.max_points for c in cols if c.grade_id is None)
     notes = "".join(f"<li>{html.escape(m)}</li>" for m in result.messages)
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>{ASSIGNMENT}: {html.escape(result.student)}</title>
+    page = f"""<!doctype html><html><head>{CSP_META}<meta charset="utf-8"><title>{ASSIGNMENT}: {html.escape(result.student)}</title>
 <style>body{{font-family:sans-serif;max-width:50em;margin:2em auto}}td,th{{padding:2px 10px;text-align:left}}
 tr.nb th{{border-top:1px solid #999}}</style></head><body>
 <h1>{ASSIGNMENT} feedback for {html.escape(result.student)}</h1>
@@ -484,7 +489,7 @@ tr.nb th{{border-top:1px solid #999}}</style></head><body>
     (folder / "index.html").write_text(page)
     for notebook, problem in result.problems.items():
         (folder / f"{notebook}.html").write_text(
-            f"<!doctype html><html><body><h1>{html.escape(notebook)}</h1>"
+            f"<!doctype html><html><head>{CSP_META}</head><body><h1>{html.escape(notebook)}</h1>"
             f"<p>This notebook was not graded: {html.escape(problem)}</p>"
             "<p>It scores 0. Ask your TA if you think this is wrong.</p></body></html>\n")
 

@@ -1,21 +1,25 @@
 """Run untrusted student code with limits and, where the OS allows it, isolation.
 
-Every process that runs student code (nbgrader's kernel, the verifier's child)
+Every process that runs student code (nbgrader and its kernels, the call servers)
 is started through :func:`popen`, which applies:
 
-- a **wall-clock limit** (the caller's timeout kills the whole process group);
+- a **wall-clock limit** (the caller's timeout kills the whole process tree);
 - a **memory limit** (``RLIMIT_AS``) and a **file-size limit** (``RLIMIT_FSIZE``);
 - a **process-count limit**: a ``pids`` cgroup with ``pids.max`` when running as
   root (root ignores ``RLIMIT_NPROC``), ``RLIMIT_NPROC`` otherwise;
-- when running as root with ``unshare``, ``mount`` and ``setpriv`` available
-  (Linux): **no network** (a new network namespace), a **read-only view of the
-  whole filesystem** except the submission's own scratch folder, chosen paths
-  **hidden** behind empty mounts (the solutions, the gradebook, other students'
-  work), and **no capabilities**, so the read-only view cannot be undone.
+- **isolation** with bubblewrap (``bwrap``, the sandbox Flatpak uses; ``make setup``
+  installs Debian's ``bubblewrap`` when it can): a new **PID namespace** (the
+  submission sees and can signal only its own processes, and all of them die when
+  its first process ends or the grader dies: ``--die-with-parent``), **no
+  network**, a private ``/tmp`` and ``/dev/shm``, the **whole filesystem read-only**
+  except the submission's scratch folder, chosen paths **hidden** behind empty
+  mounts (the solutions, hidden checks, trusted code, the gradebook, other students'
+  work), a new session (no terminal injection) and **no capabilities**.
 
-Where isolation is not available (not root, not Linux, no ``unshare``),
-:func:`status` says so in plain words and the limits alone apply; ``make grade``
-prints that message once.
+Without bubblewrap, as root on Linux, the older isolation by ``unshare`` and
+``mount`` applies (no network, read-only, hidden paths, no capabilities), but
+without a PID namespace or private ``/dev/shm``; without root only the limits
+apply. :func:`status` says which in plain words; ``make grade`` prints it once.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,21 +60,75 @@ class Jail:
     network: bool = False
 
 
+BWRAP_MISSING = ("bubblewrap (bwrap) is not installed (as root, `make setup` installs Debian's bubblewrap): "
+                 "isolation by unshare, without a PID namespace or a private /dev/shm")
+
+
+@functools.cache
+def engine() -> str:
+    """How student code is isolated here: ``"bwrap"``, ``"unshare"`` or ``"none"``."""
+    if sys.platform != "linux":
+        return "none"
+    if shutil.which("bwrap") and subprocess.run(
+            ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "true"],
+            capture_output=True).returncode == 0:
+        return "bwrap"
+    if os.geteuid() != 0 or any(shutil.which(t) is None for t in ("unshare", "mount", "setpriv")):
+        return "none"
+    if subprocess.run(["unshare", "--mount", "--net", "true"], capture_output=True).returncode != 0:
+        return "none"
+    return "unshare"
+
+
 @functools.cache
 def status() -> tuple[bool, str]:
     """Whether filesystem/network isolation is available, and a sentence saying so."""
+    kind = engine()
+    if kind == "bwrap":
+        return True, ("isolation on (bubblewrap): own process namespace, no network, read-only filesystem, "
+                      "private /tmp and /dev/shm, hidden grader files, no capabilities.")
+    if kind == "unshare":
+        return True, (f"isolation on: no network, read-only filesystem, hidden grader files, no capabilities; "
+                      f"{BWRAP_MISSING}.")
     if sys.platform != "linux":
         return False, "isolation needs Linux; grading runs with time and memory limits only."
     if os.geteuid() != 0:
-        return False, ("isolation needs root (network and mount namespaces); grading runs with time, "
+        return False, ("isolation needs bubblewrap or root (namespaces); grading runs with time, "
                        "memory and process-count limits only.")
-    missing = [tool for tool in ("unshare", "mount", "setpriv") if shutil.which(tool) is None]
-    if missing:
-        return False, f"isolation needs {', '.join(missing)}; grading runs with limits only."
-    probe = subprocess.run(["unshare", "--mount", "--net", "true"], capture_output=True)
-    if probe.returncode != 0:
-        return False, "unshare --mount --net is refused here; grading runs with limits only."
-    return True, "isolation on: no network, read-only filesystem, hidden grader files, no capabilities."
+    return False, "unshare --mount --net is refused here and bubblewrap is missing; grading runs with limits only."
+
+
+def _hidden(jail: Jail) -> list[Path]:
+    """The paths to hide, without those inside another hidden folder (already hidden)."""
+    hidden = [Path(p).resolve() for p in jail.hidden]
+    return sorted({p for p in hidden if not any(o != p and o in p.parents for o in hidden)})
+
+
+@functools.cache
+def _empty_file() -> str:
+    """An empty read-only file of the grader's own, mounted over files to hide."""
+    fd, path = tempfile.mkstemp(prefix="week08-empty-")
+    os.close(fd)
+    os.chmod(path, 0o444)
+    return path
+
+
+def bwrap_argv(jail: Jail, cwd: str | os.PathLike | None = None) -> list[str]:
+    """The ``bwrap`` command line that puts a command in ``jail`` (the command follows it)."""
+    argv = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
+    if jail.network:
+        argv.append("--share-net")
+    for path in _hidden(jail):
+        if path.is_dir():
+            argv += ["--tmpfs", str(path)]
+        elif path.exists():  # (/dev/null cannot be used: bubblewrap's binds are nodev)
+            argv += ["--ro-bind", _empty_file(), str(path)]
+    writable = str(Path(jail.writable).resolve())
+    argv += ["--bind", writable, writable, "--cap-drop", "ALL"]
+    if cwd is not None:
+        argv += ["--chdir", str(Path(cwd).resolve())]
+    return [*argv, "--"]
 
 
 def _jail_script(jail: Jail) -> str:
@@ -79,10 +138,7 @@ def _jail_script(jail: Jail) -> str:
     # Keep a handle on the writable folder, hide what must be hidden (which may cover
     # the folder's own parent), then mount the folder back through the handle.
     lines = ["set -e", f"exec 9<{writable}", "mount --make-rprivate /"]
-    hidden = [Path(p).resolve() for p in jail.hidden]
-    # A path inside another hidden folder is already hidden (and no longer exists to mount on).
-    hidden = sorted({p for p in hidden if not any(o != p and o in p.parents for o in hidden)})
-    for path in hidden:
+    for path in _hidden(jail):
         if path.is_dir():
             lines.append(f"mount -t tmpfs -o size=64k,mode=0755 week08-hidden {q(str(path))}")
         elif path.is_file():
@@ -145,7 +201,10 @@ def popen(command: Sequence[str], *, name: str, jail: Jail | None, limits: Limit
     """
     limits = limits or Limits()
     argv = list(command)
-    if jail is not None and status()[0]:
+    if jail is not None and engine() == "bwrap":
+        jail.writable.mkdir(parents=True, exist_ok=True)
+        argv = [*bwrap_argv(jail, kwargs.get("cwd")), *argv]
+    elif jail is not None and engine() == "unshare":
         net = [] if jail.network else ["--net"]
         argv = ["unshare", "--mount", *net, "--", "bash", "-c", _jail_script(jail), "week08-jail", *argv]
     group = _cgroup(name, limits)

@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from autograde import sandbox
 from autograde.grade import grade_class
 from tests.corpus import HOSTILE_PATCH, make_tiny_course, submission, write
 
@@ -50,6 +51,9 @@ HOSTILE = {
     "fork_bomb": "import os\nfor _ in range(100000):\n    try:\n        os.fork()\n    except OSError:\n        break",
     "allocates_10gb": "import numpy as np\nhog = np.ones(10 * 1024**3 // 8)",
 }
+if sandbox.engine() == "bwrap":  # without a process namespace this would kill the test run itself
+    # Signal every process it can see: classmates' kernels, the grader, this test run.
+    HOSTILE["kills_everything"] = "import os, signal\nos.kill(-1, signal.SIGKILL)"
 
 # Functions that cheat when they are called, rather than at load time.
 HOSTILE_FUNCTIONS = {

@@ -4,12 +4,14 @@ Scores are read from nbgrader's gradebook, so manual grades entered in the
 formgrader count (nbgrader's ``score`` is the manual score when one was given).
 The first data row, ``max_points``, holds the maximum of every column.
 Rows are sorted by student id and numbers are formatted the same way every time,
-so grading the same class twice gives a byte-identical file.
+so grading the same class twice gives a byte-identical file. Text cells (student ids
+come from folder names a student may choose) never start like a formula.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,19 @@ def _fmt(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never run as a formula: a leading apostrophe when needed.
+
+    Line breaks and other control characters (a folder name may hold them) become U+FFFD.
+    """
+    text = f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return re.sub(r"[\x00-\x08\x0a-\x1f\x7f]", "\ufffd", text)
+
+
 def write_grades(
     path: Path,
     cols: list[Column],
@@ -87,13 +102,13 @@ def write_grades(
         ``{student: status}`` (``ok``, ``timed out``, ``malformed``, ``flagged``, ...).
     """
     notebook_cols = [c for c in cols if c.grade_id is None]
-    header = ["student", "status", "total", *[c.name for c in cols]]
+    header = [spreadsheet_safe(h) for h in ["student", "status", "total", *[c.name for c in cols]]]
     total_max = sum(c.max_points for c in notebook_cols)
     rows = [["max_points", "", _fmt(total_max), *[_fmt(c.max_points) for c in cols]]]
     for student in sorted(students):
         scores = students[student]
         total = sum(scores.get(c.name, 0.0) for c in notebook_cols)
-        rows.append([student, statuses.get(student, "ok"), _fmt(total),
+        rows.append([spreadsheet_safe(student), spreadsheet_safe(statuses.get(student, "ok")), _fmt(total),
                      *[_fmt(scores.get(c.name, 0.0)) for c in cols]])
     tmp = path.with_suffix(".csv.tmp")
     with tmp.open("w", newline="") as handle:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import html
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from autograde.outputs.export import Column  # noqa: E402
+from autograde.outputs.safe_html import META  # noqa: E402
 
 
 def _read_grades(path: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -65,6 +67,13 @@ def _pass_rate_figure(out: Path, cols: list[Column], rows: list[dict[str, str]])
     return rates
 
 
+def _inline(path: Path) -> str:
+    """A figure as a ``data:`` URI: the page's policy allows no other image source (safe_html)."""
+    if not path.is_file():
+        return ""
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
 def write_report(folder: Path, cols: list[Column], results: Mapping[str, Any], grades: Path) -> Path:
     """Write the report for the students in ``results`` (``Result`` objects) and ``grades.csv``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -83,14 +92,14 @@ def write_report(folder: Path, cols: list[Column], results: Mapping[str, Any], g
         body = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in item) + "</tr>" for item in items)
         return f"<table><tr>{''.join(f'<th>{h}</th>' for h in header)}</tr>{body}</table>"
 
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Class report</title>
+    page = f"""<!doctype html><html><head>{META}<meta charset="utf-8"><title>Class report</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td,th{{padding:2px 8px;text-align:left;
 vertical-align:top}}img{{max-width:100%}}</style></head><body>
 <h1>Week 8: class report</h1>
 <p>{len(rows)} students &middot; mean total {mean:.1f} of {maxima.get('total', '?')} &middot;
 {len(attention)} need attention (flagged, timed out, malformed, missing or error).</p>
-<h2>Scores</h2><img src="scores.png" alt="score distribution per notebook">
-<h2>Pass rate per question</h2><img src="pass_rates.png" alt="pass rate per question">
+<h2>Scores</h2><img src="{_inline(folder / "scores.png")}" alt="score distribution per notebook">
+<h2>Pass rate per question</h2><img src="{_inline(folder / "pass_rates.png")}" alt="pass rate per question">
 {table([(name, f"{100 * rate:.0f}%") for name, rate in reversed(rates[-10:])], ["hardest questions", "pass rate"])}
 <h2>Need attention</h2>
 {table([(r.student, r.status, " / ".join(r.messages)) for r in attention], ["student", "status", "why"])
