@@ -69,7 +69,7 @@ from autograde.outputs.safe_html import protect
 from autograde.release import generate
 from autograde.sandboxed.nbgrader_run import READY_MARKER
 from autograde.settings import Settings
-from autograde.submissions import Submission, find_students, stage
+from autograde.submissions import Submission, find_students, refused_students, stage
 from autograde.trusted.collect import collect
 from autograde.trusted.combine import combine, show_verdicts
 from autograde.trusted.decide import Status, Verdict
@@ -568,6 +568,8 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     ok, isolation = sandbox.status()
     print(f"grading {len(todo)} of {len(students)} students in {submitted} "
           f"({len(students) - len(todo)} unchanged); {isolation}")
+    for name, why in refused_students(submitted).items():
+        print(f"not graded: the folder {name!r} in {submitted}: {why}. Rename it to the student's id.")
     cols = columns(paths.db_url)
     workers = max(1, jobs or settings.workers)
     pool = ThreadPoolExecutor(max_workers=workers)

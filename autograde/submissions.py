@@ -46,11 +46,54 @@ class Submission:
         return digest.hexdigest()
 
 
+#: Folders tools leave next to submissions; they are not students and are skipped without a word.
+NOT_STUDENTS = {".ipynb_checkpoints", ".git", ".DS_Store", "__MACOSX", ".Trash-0"}
+#: Longest student id (a folder name) the grader accepts.
+MAX_STUDENT_ID = 64
+#: Characters a student id may hold besides letters and digits (any script).
+ID_PUNCTUATION = "._@+-"
+
+
+def student_id_problem(name: str) -> str | None:
+    """Why a folder name cannot be a student id, or None when it can.
+
+    Ids become folder names, command arguments, gradebook keys and spreadsheet cells,
+    so they are letters and digits (any script) plus ``._@+-``, start with a letter or
+    digit (never ``-`` or ``.``) and are at most :data:`MAX_STUDENT_ID` characters.
+    """
+    if not name or len(name) > MAX_STUDENT_ID:
+        return f"a student id must be 1 to {MAX_STUDENT_ID} characters long"
+    if not name[0].isalnum():
+        return "a student id must start with a letter or a digit"
+    bad = sorted({c for c in name if not (c.isalnum() or c in ID_PUNCTUATION)})
+    if bad:
+        shown = ", ".join(repr(c) for c in bad[:5])
+        return f"a student id may hold only letters, digits and {' '.join(ID_PUNCTUATION)} (found {shown})"
+    return None
+
+
 def find_students(submitted: Path) -> list[str]:
-    """Student ids (folder names) under ``submitted``, sorted."""
+    """Student ids (folder names) under ``submitted``, sorted; folders that cannot be ids are left out."""
+    return sorted(name for name, problem in _folders(submitted).items() if problem is None)
+
+
+def refused_students(submitted: Path) -> dict[str, str]:
+    """Folders under ``submitted`` that are not graded, and why (shown in the run's summary)."""
+    return {name: problem for name, problem in sorted(_folders(submitted).items()) if problem is not None}
+
+
+def _folders(submitted: Path) -> dict[str, str | None]:
     if not submitted.is_dir():
-        return []
-    return sorted(p.name for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return {}
+    out: dict[str, str | None] = {}
+    for path in submitted.iterdir():
+        if path.name in NOT_STUDENTS:
+            continue
+        if path.is_symlink():
+            out[path.name] = "the folder is a symbolic link"
+        elif path.is_dir():
+            out[path.name] = student_id_problem(path.name)
+    return out
 
 
 def read_problem(path: Path) -> str | None:

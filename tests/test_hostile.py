@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import subprocess
 
 import pytest
 
@@ -50,6 +51,14 @@ HOSTILE = {
     # A fork bomb and a 10 GB allocation, bounded by the limits.
     "fork_bomb": "import os\nfor _ in range(100000):\n    try:\n        os.fork()\n    except OSError:\n        break",
     "allocates_10gb": "import numpy as np\nhog = np.ones(10 * 1024**3 // 8)",
+    # Claim a timeout in text, hoping for a gentler status.
+    "prints_timeout": "import sys\nprint('Cell execution timed out')\n"
+                      "print('CellTimeoutError: A cell timed out while it was being executed', file=sys.stderr)",
+    # Leave a file in /dev/shm for a classmate (or the TA's machine) to find; a daemon that outlives grading.
+    "writes_dev_shm": "open('/dev/shm/week08-hostile-shm', 'w').write('hello classmate')",
+    "leaves_daemon": "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+                     "        import sys\n        sys.argv[0] = 'week08-hostile-daemon'\n        time.sleep(600)\n"
+                     "    os._exit(0)",
 }
 if sandbox.engine() == "bwrap":  # without a process namespace this would kill the test run itself
     # Signal every process it can see: classmates' kernels, the grader, this test run.
@@ -112,6 +121,19 @@ def test_hostile_submission_never_scores_above_its_honest_score(graded, student)
 def test_cheating_inside_the_kernel_shows_the_graders_failing_verdict(graded, student):
     page = (graded["root"] / "feedback" / student / "week08" / "01_tiny.html").read_text()
     assert "failed public cases" in page and "passed (" not in page
+
+
+def test_a_timeout_claimed_in_text_does_not_change_the_status(graded):
+    assert graded["rows"]["prints_timeout"]["status"] == "ok"
+
+
+def test_nothing_is_left_behind_after_the_run(graded):
+    assert not os.path.exists("/dev/shm/week08-hostile-shm")
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert "week08-hostile-daemon" not in ps and str(graded["root"]) not in ps
+    feedback = list((graded["root"] / "feedback").rglob("*"))
+    assert feedback and not [p for p in feedback if p.is_symlink()]
+    assert {p.suffix for p in feedback if p.is_file()} <= {".html"}
 
 
 def test_honest_classmate_keeps_full_marks_and_files(graded):
