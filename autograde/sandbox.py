@@ -66,7 +66,26 @@ BWRAP_MISSING = ("bubblewrap (bwrap) is not installed (as root, `make setup` ins
 
 @functools.cache
 def engine() -> str:
-    """How student code is isolated here: ``"bwrap"``, ``"unshare"`` or ``"none"``."""
+    """How student code is isolated: ``WEEK08_SANDBOX`` when this machine can, else the best it can."""
+    from autograde.settings import Settings
+
+    wanted, can = Settings.from_environ().sandbox, available()
+    if wanted == "bwrap" and can == "bwrap":
+        return "bwrap"
+    if can == "bwrap":  # bubblewrap present but not chosen: unshare when root allows it
+        return "unshare" if _unshare_works() else "none"
+    return can
+
+
+def _unshare_works() -> bool:
+    if os.geteuid() != 0 or any(shutil.which(t) is None for t in ("unshare", "mount", "setpriv")):
+        return False
+    return subprocess.run(["unshare", "--mount", "--net", "true"], capture_output=True).returncode == 0
+
+
+@functools.cache
+def available() -> str:
+    """The strongest isolation this machine offers: ``"bwrap"``, ``"unshare"`` or ``"none"``."""
     if sys.platform != "linux":
         return "none"
     if shutil.which("bwrap") and subprocess.run(
@@ -88,8 +107,9 @@ def status() -> tuple[bool, str]:
         return True, ("isolation on (bubblewrap): own process namespace, no network, read-only filesystem, "
                       "private /tmp and /dev/shm, hidden grader files, no capabilities.")
     if kind == "unshare":
-        return True, (f"isolation on: no network, read-only filesystem, hidden grader files, no capabilities; "
-                      f"{BWRAP_MISSING}.")
+        why = ("bubblewrap is installed but not chosen (WEEK08_SANDBOX=bwrap: own process namespace, private "
+               "/tmp and /dev/shm)") if available() == "bwrap" else BWRAP_MISSING
+        return True, f"isolation on: no network, read-only filesystem, hidden grader files, no capabilities; {why}."
     if sys.platform != "linux":
         return False, "isolation needs Linux; grading runs with time and memory limits only."
     if os.geteuid() != 0:

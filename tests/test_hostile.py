@@ -54,8 +54,7 @@ HOSTILE = {
     # Claim a timeout in text, hoping for a gentler status.
     "prints_timeout": "import sys\nprint('Cell execution timed out')\n"
                       "print('CellTimeoutError: A cell timed out while it was being executed', file=sys.stderr)",
-    # Leave a file in /dev/shm for a classmate (or the TA's machine) to find; a daemon that outlives grading.
-    "writes_dev_shm": "open('/dev/shm/week08-hostile-shm', 'w').write('hello classmate')",
+    # A daemon that outlives grading.
     "leaves_daemon": "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
                      "        import sys\n        sys.argv[0] = 'week08-hostile-daemon'\n        time.sleep(600)\n"
                      "    os._exit(0)",
@@ -63,6 +62,8 @@ HOSTILE = {
 if sandbox.engine() == "bwrap":  # without a process namespace this would kill the test run itself
     # Signal every process it can see: classmates' kernels, the grader, this test run.
     HOSTILE["kills_everything"] = "import os, signal\nos.kill(-1, signal.SIGKILL)"
+    # Leave a file in /dev/shm for a classmate (or the TA's machine) to find (shared without bubblewrap).
+    HOSTILE["writes_dev_shm"] = "open('/dev/shm/week08-hostile-shm', 'w').write('hello classmate')"
 
 # Functions that cheat when they are called, rather than at load time.
 HOSTILE_FUNCTIONS = {
