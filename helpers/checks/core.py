@@ -53,6 +53,18 @@ class StudentRaised(Exception):
         self.student_type = student_type
 
 
+def unreadable(what: str) -> CheckFailed:
+    """The failure for an answer (or a probe's observation) in a form a check cannot read."""
+    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
+
+
+def probe_fields(answer: Any, *keys: str) -> dict:
+    """A probe's answer: a dict with at least ``keys`` (else :func:`unreadable`)."""
+    if not (isinstance(answer, dict) and all(key in answer for key in keys)):
+        raise unreadable("what the check observed of your function")
+    return answer
+
+
 # -- expected values the grader computes once --------------------------------------------------
 
 

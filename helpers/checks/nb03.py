@@ -47,14 +47,15 @@ from threadpoolctl import threadpool_limits
 
 from helpers.checks.core import (
     CheckFailed,
-    Failure,
     check,
     expect,
     expect_close,
     expect_equal,
     probe,
+    probe_fields,
     remember,
     suggest,
+    unreadable,
 )
 from helpers.data import load_dataset
 
@@ -172,21 +173,10 @@ class Objective:
 # -- reading what came back ---------------------------------------------------------------------
 
 
-def _unreadable(what: str) -> CheckFailed:
-    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
-
-
 def _readable(condition: bool, what: str) -> None:
     """Fail (as an unreadable answer) unless ``condition``."""
     if not condition:
-        raise _unreadable(what)
-
-
-def _fields(answer: Any, *keys: str) -> dict:
-    """A probe's answer: a dict with at least ``keys``."""
-    _readable(isinstance(answer, dict) and all(key in answer for key in keys),
-              "what the check observed of your function")
-    return answer
+        raise unreadable(what)
 
 
 def _pair(result: Any, name: str, what: str) -> tuple[Any, Any]:
@@ -301,7 +291,7 @@ def probe_warnings(function: Callable, args: tuple, kwargs: dict) -> dict:
 
 def _call_acquisition(fn: Callable, name: str, args: tuple, kwargs: dict) -> np.ndarray:
     """Call an acquisition function, failing on warnings (they would cost the cell its points)."""
-    answer = _fields(probe(fn, probe_warnings, args, kwargs), "result", "warnings")
+    answer = probe_fields(probe(fn, probe_warnings, args, kwargs), "result", "warnings")
     runtime = answer["warnings"]
     expect(not runtime, f"{name} emitted a RuntimeWarning ({runtime[0] if runtime else ''}): "
                         "do not divide by sigma where sigma == 0 (use a safe sigma and np.where).")
@@ -570,7 +560,7 @@ def check_bayes_opt(bayes_opt: Callable, cases: Sequence[Case] | None = None,
 def _check_acquisition_is_used(bayes_opt: Callable) -> None:
     """With a recording acquisition: called once per drill, with the best so far, and its argmax drilled."""
     x_init, x_grid, n_iter = np.array([0.4, 5.0]), np.linspace(0, 6, 61), 4
-    answer = _fields(probe(bayes_opt, probe_acquisition_calls, gold_field, x_init, x_grid, n_iter),
+    answer = probe_fields(probe(bayes_opt, probe_acquisition_calls, gold_field, x_init, x_grid, n_iter),
                      "result", "calls")
     label = "with an acquisition function that records its calls"
     x_obs, y_obs = _pair(answer["result"], "bayes_opt", "(x_obs, y_obs)")
@@ -584,7 +574,7 @@ def _check_acquisition_is_used(bayes_opt: Callable) -> None:
             mu, sigma, best = (np.asarray(call[0], dtype=float), np.asarray(call[1], dtype=float),
                                float(call[2]))
         except (TypeError, ValueError, IndexError):
-            raise _unreadable("the calls of the acquisition function") from None
+            raise unreadable("the calls of the acquisition function") from None
         expect(mu.shape == (len(x_grid),) and sigma.shape == (len(x_grid),),
                "the acquisition function must get mu and sigma at every location of x_grid.")
         expect_close(best, y_obs[:len(x_init) + k].max(),
@@ -776,7 +766,7 @@ def check_rf_objective(rf_objective: Callable, cases: Sequence[Case] | None = No
     The oracle is scikit-learn itself: the reference solution computes exactly that score.
     """
     for label, (X, y, cv), params in cases or public_rf_cases():
-        answer = _fields(probe(rf_objective, probe_rf_objective, params, X, y, cv),
+        answer = probe_fields(probe(rf_objective, probe_rf_objective, params, X, y, cv),
                          "value", "params", "distributions")
         value, suggested, distributions = answer["value"], answer["params"], answer["distributions"]
         expect(isinstance(value, (float, np.floating)) and not isinstance(value, bool),

@@ -47,12 +47,13 @@ from sklearn.preprocessing import StandardScaler
 
 from helpers.checks.core import (
     CheckFailed,
-    Failure,
     check,
     expect,
     expect_close,
     expect_equal,
     probe,
+    probe_fields,
+    unreadable,
 )
 from helpers.data import load_dataset
 
@@ -196,17 +197,6 @@ def _expected(expected: Any, oracle: Callable | None, args: tuple,
         random.seed(global_seed)
         np.random.seed(global_seed)
     return oracle(*args)
-
-
-def _unreadable(what: str) -> CheckFailed:
-    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
-
-
-def _fields(answer: Any, *keys: str) -> dict:
-    """A probe's answer: a dict with at least ``keys``."""
-    if not (isinstance(answer, dict) and all(key in answer for key in keys)):
-        raise _unreadable("what the check observed of your function")
-    return answer
 
 
 # -- probes: run where the student's function runs, return plain data ----------------------------
@@ -406,7 +396,7 @@ def _expect_seeds_python_and_numpy(answer: dict, seed: int) -> None:
 def _printed(answer: dict) -> str:
     printed = answer["printed"]
     if not isinstance(printed, str):
-        raise _unreadable("what set_seed printed")
+        raise unreadable("what set_seed printed")
     return printed
 
 
@@ -429,7 +419,7 @@ def check_set_seed(set_seed: Callable, cases: Sequence[Case] | None = None) -> N
         if isinstance(answer, dict) and "import_error" in answer:
             raise CheckFailed(f"without PyTorch, set_seed({seed}) raised {answer['import_error']}: wrap "
                               "`import torch` in try/except ImportError.")
-        answer = _fields(answer, "result", "printed", "python", "numpy")
+        answer = probe_fields(answer, "result", "printed", "python", "numpy")
         _expect_seeds_python_and_numpy(answer, seed)
         printed = _printed(answer)
         expect("torch" in printed.lower() and "not installed" in printed.lower(),
@@ -438,7 +428,7 @@ def check_set_seed(set_seed: Callable, cases: Sequence[Case] | None = None) -> N
         expect_equal(answer["result"], ["random", "numpy"],
                      f"what set_seed({seed}) returns without PyTorch ({label})")
 
-        answer = _fields(probe(set_seed, probe_set_seed, seed, True), "result", "printed", "python", "numpy",
+        answer = probe_fields(probe(set_seed, probe_set_seed, seed, True), "result", "printed", "python", "numpy",
                          "environ", "calls", "deterministic", "benchmark")
         _expect_seeds_python_and_numpy(answer, seed)
         printed = _printed(answer)
@@ -457,7 +447,7 @@ def _torch_calls(answer: dict) -> list[tuple[str, tuple, dict]]:
     if not (isinstance(calls, list) and all(
             isinstance(call, list) and len(call) == 3 and isinstance(call[0], str) and isinstance(call[1], list)
             and isinstance(call[2], dict) for call in calls)):
-        raise _unreadable("the calls of PyTorch")
+        raise unreadable("the calls of PyTorch")
     return [(name, tuple(args), kwargs) for name, args, kwargs in calls]
 
 

@@ -44,12 +44,12 @@ from threadpoolctl import threadpool_limits
 
 from helpers.checks.core import (
     CheckFailed,
-    Failure,
     check,
     expect,
     expect_close,
     expect_equal,
     probe,
+    probe_fields,
     remember,
 )
 from helpers.data import load_dataset
@@ -206,17 +206,6 @@ def probe_retrain_and_test(retrain_and_test: Callable, estimator: Any, best_para
         model = result[0]
         answer.update(given_is_model=model is given, fitted=_is_fitted(model),
                       predictions=_predictions(model, X_test))
-    return answer
-
-
-def _unreadable(what: str) -> CheckFailed:
-    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
-
-
-def _fields(answer: Any, *keys: str) -> dict:
-    """A probe's answer: a dict with at least ``keys``."""
-    if not (isinstance(answer, dict) and all(key in answer for key in keys)):
-        raise _unreadable("what the check observed of your function")
     return answer
 
 
@@ -591,14 +580,14 @@ def check_retrain_and_test(retrain_and_test: Callable, cases: Sequence[Case] | N
         estimator, best_params, X_train, y_train, X_test, y_test = args
         given = clone(estimator)
         before = {name: given.get_params()[name] for name in best_params}
-        answer = _fields(probe(retrain_and_test, probe_retrain_and_test, estimator, dict(best_params),
+        answer = probe_fields(probe(retrain_and_test, probe_retrain_and_test, estimator, dict(best_params),
                                X_train, y_train, X_test, y_test),
                          "result", "given_is_model", "given_fitted", "given_params")
         result = answer["result"]
         expect(isinstance(result, tuple) and len(result) == 2,
                "retrain_and_test must return a tuple (model, test_score).")
         model, score = result
-        _fields(answer, "fitted", "predictions")
+        probe_fields(answer, "fitted", "predictions")
         expect(answer["given_is_model"] is False,
                "clone the estimator: return a new model, not the one you were given.")
         expect(answer["given_fitted"] is False, "the estimator you were given was fitted: fit a clone instead.")
@@ -615,7 +604,7 @@ def check_retrain_and_test(retrain_and_test: Callable, cases: Sequence[Case] | N
         predictions = answer["predictions"]
         if isinstance(predictions, dict) and "error" in predictions:
             raise CheckFailed(f"the model you return cannot predict on X_test ({label}): {predictions['error']}.")
-        predictions = _fields(predictions, "proba", "predict")
+        predictions = probe_fields(predictions, "proba", "predict")
         try:
             refitted = clone(model).fit(X_train, y_train)
         except Exception as error:  # noqa: BLE001 - a model the check cannot copy is a wrong answer
