@@ -267,7 +267,11 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
     if not sub.staged:
         result.seconds = round(time.perf_counter() - start, 2)
         return result
-    jail = sandbox.Jail(writable=scratch, hidden=[*secret_paths(paths.root), submitted])
+    # Files the trusted side passes to the student's functions (e.g. nb04's folders in and
+    # outside a git repository) go in a folder of their own, outside the course's repository,
+    # shown read-only to this student's sandbox only.
+    shared = Path(tempfile.mkdtemp(prefix=f"week08-{sub.student}-"))
+    jail = sandbox.Jail(writable=scratch, hidden=[*secret_paths(paths.root), submitted], visible=[shared])
     log = paths.work / "logs" / f"{sub.student}.stderr"
     log.parent.mkdir(parents=True, exist_ok=True)
     clock = time.perf_counter()
@@ -284,16 +288,17 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
             result.messages.append("nbgrader could not grade this submission: " + _last_error_line(_tail(log)))
         # 3. outputs first: nothing hidden has been sent to the student's processes yet
         autograded = scratch / "autograded" / sub.student / ASSIGNMENT
-        collected = collect(autograded, [f"{nb}.ipynb" for nb in sub.staged], paths.collected(sub.student),
+        collected = collect(scratch, autograded, [f"{nb}.ipynb" for nb in sub.staged], paths.collected(sub.student),
                             settings.max_output_mb * 2**20)
         for name, why in sorted(collected.refused.items()):
             result.messages.append(f"{name} was not copied back from grading: {why}.")
         # 4. the trusted decision
         clock = time.perf_counter()
-        verdicts = decide_in_trusted_process(scratch / "calls", paths, sub.staged, settings, deciders)
+        verdicts = decide_in_trusted_process(scratch / "calls", shared, paths, sub.staged, settings, deciders)
         result.stages["decide"] = round(time.perf_counter() - clock, 2)
     finally:
         _end_sandbox(process)
+        shutil.rmtree(shared, ignore_errors=True)
     for nb in sub.staged:
         path = paths.collected(sub.student) / f"{nb}.ipynb"
         if _timed_out_cells(path):
@@ -327,12 +332,15 @@ def _end_sandbox(process: subprocess.Popen) -> None:
     sandbox.release(process)  # kills the call servers and anything else the submission left
 
 
-def decide_in_trusted_process(calls: Path, paths: Paths, staged: list[str], settings: Settings,
+def decide_in_trusted_process(calls: Path, shared: Path, paths: Paths, staged: list[str], settings: Settings,
                                deciders: Deciders) -> list[Verdict]:
-    """Run :func:`autograde.trusted.decide.decide` (no student code) over the call servers in ``calls``."""
+    """Run :func:`autograde.trusted.decide.decide` (no student code) over the call servers in ``calls``.
+
+    The checks' temporary files go under ``shared``, a folder the student's sandbox can read.
+    """
     exercises = all_exercises(paths.root)
     try:
-        future = deciders.pool().submit(decide_task, str(calls), str(paths.root), list(staged),
+        future = deciders.pool().submit(decide_task, str(calls), str(shared), str(paths.root), list(staged),
                                         float(settings.cell_timeout), str(paths.expected))
         return [Verdict.from_json(v) for v in future.result(timeout=settings.submission_timeout)]
     except Exception as error:  # noqa: BLE001 - a broken trusted worker: every question says so
@@ -342,13 +350,21 @@ def decide_in_trusted_process(calls: Path, paths: Paths, staged: list[str], sett
                 for ex in exercises]
 
 
-def decide_task(calls: str, root: str, staged: list[str], timeout: float, expected: str) -> list[dict]:
-    """In a trusted worker process: the verdicts as plain dicts (expected values kept under ``expected``)."""
+def decide_task(calls: str, shared: str, root: str, staged: list[str], timeout: float,
+                expected: str) -> list[dict]:
+    """In a trusted worker process: the verdicts as plain dicts (expected values kept under ``expected``).
+
+    ``tempfile`` makes the checks' temporary folders under ``shared`` (the sandbox has a private /tmp).
+    """
     from autograde.trusted.decide import decide
     from autograde.trusted.reference import use_store
 
     use_store(Path(expected))
-    verdicts = decide(Path(calls), all_exercises(Path(root)), timeout, set(staged))
+    tempfile.tempdir = shared
+    try:
+        verdicts = decide(Path(calls), all_exercises(Path(root)), timeout, set(staged))
+    finally:
+        tempfile.tempdir = None
     return [v.to_json() for v in verdicts]
 
 

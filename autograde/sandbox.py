@@ -58,6 +58,9 @@ class Jail:
     writable: Path  # the submission's scratch folder
     hidden: Sequence[Path] = field(default_factory=list)  # folders and files to hide
     network: bool = False
+    #: Host folders shown read-only at their own path, even under the private /tmp: where the
+    #: trusted side puts the files it passes to the student's functions (see ``autograde.grade``).
+    visible: Sequence[Path] = field(default_factory=list)
 
 
 BWRAP_MISSING = ("bubblewrap (bwrap) is not installed (as root, `make setup` installs Debian's bubblewrap): "
@@ -107,8 +110,8 @@ def status() -> tuple[bool, str]:
         return True, ("isolation on (bubblewrap): own process namespace, no network, read-only filesystem, "
                       "private /tmp and /dev/shm, hidden grader files, no capabilities.")
     if kind == "unshare":
-        why = ("bubblewrap is installed but not chosen (WEEK08_SANDBOX=bwrap: own process namespace, private "
-               "/tmp and /dev/shm)") if available() == "bwrap" else BWRAP_MISSING
+        why = ("bubblewrap is installed but WEEK08_SANDBOX=unshare chose the fallback (no own process namespace, "
+               "shared /tmp and /dev/shm)") if available() == "bwrap" else BWRAP_MISSING
         return True, f"isolation on: no network, read-only filesystem, hidden grader files, no capabilities; {why}."
     if sys.platform != "linux":
         return False, "isolation needs Linux; grading runs with time and memory limits only."
@@ -144,6 +147,8 @@ def bwrap_argv(jail: Jail, cwd: str | os.PathLike | None = None) -> list[str]:
             argv += ["--tmpfs", str(path)]
         elif path.exists():  # (/dev/null cannot be used: bubblewrap's binds are nodev)
             argv += ["--ro-bind", _empty_file(), str(path)]
+    for path in jail.visible:
+        argv += ["--ro-bind", str(Path(path).resolve()), str(Path(path).resolve())]
     writable = str(Path(jail.writable).resolve())
     argv += ["--bind", writable, writable, "--cap-drop", "ALL"]
     if cwd is not None:

@@ -31,9 +31,8 @@ class Settings:
     max_file_mb: int = _setting(1024, "largest file a submission may write (RLIMIT_FSIZE), in MB")
     max_output_mb: int = _setting(50, "largest graded notebook copied back from a sandbox, in MB")
     jobs: int = _setting(0, "students graded at once (0: one per core)")
-    sandbox: str = _setting("unshare", "isolation: bwrap (bubblewrap: own PID namespace, private /tmp and /dev/shm) "
-                                       "or unshare; bwrap is opt-in until the call servers it sometimes loses "
-                                       "are fixed (issue 13)")
+    sandbox: str = _setting("bwrap", "isolation: bwrap (bubblewrap: own PID namespace, private /tmp and /dev/shm; "
+                                     "used when installed) or unshare (the older fallback, no PID namespace)")
     # Read by helpers/ (the student package), listed for completeness:
     fast: str = _setting("", "helpers: 1 for the small budgets the grader uses")
     data_dir: str = _setting("", "helpers: another folder for the datasets")

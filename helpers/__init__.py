@@ -35,13 +35,22 @@ __all__ = [
 ]
 
 
-def setup(seed: int = 42) -> None:
-    """Prepare a notebook: plot style, seeds and a one-line report of the mode.
+def setup(seed: int | None = 42) -> None:
+    """Prepare a notebook: plot style, seeds, one BLAS thread and a one-line report of the mode.
+
+    What it seeds: Python's ``random`` module (``random.seed``) and NumPy's **global**
+    generator (``np.random.seed``), nothing else. That global generator is also where an
+    unseeded scikit-learn estimator (``random_state=None``) takes its seed, so after
+    ``setup()`` a notebook run from the top gives the same "unseeded" results on every
+    fresh run. Generators you create yourself (``np.random.default_rng()``), PyTorch and
+    ``PYTHONHASHSEED`` are left alone.
 
     Parameters
     ----------
     seed:
-        Seed for Python's ``random`` and NumPy's global generator.
+        Seed for ``random`` and NumPy's global generator; ``None`` seeds neither with a
+        fixed value (both draw fresh entropy from the operating system), so unseeded code
+        really differs from one fresh run to the next (Lab 05 does this).
     """
     use_style()
     seed_everything(seed)
@@ -49,4 +58,5 @@ def setup(seed: int = 42) -> None:
     # matrices (a GP posterior is about 8x slower with it on 2 cores).
     threadpool_limits(limits=1, user_api="blas")
     mode = "fast (small budgets)" if fast_mode() else "full"
-    print(f"helpers ready: {mode} mode, seed {seed}, data from {DATA_DIR}")
+    seeds = f"seed {seed}" if seed is not None else "no fixed seed (fresh randomness each run)"
+    print(f"helpers ready: {mode} mode, {seeds}, data from {DATA_DIR}")

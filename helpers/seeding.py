@@ -7,7 +7,7 @@ import random
 import numpy as np
 
 
-def seed_everything(seed: int = 42) -> None:
+def seed_everything(seed: int | None = 42) -> None:
     """Seed Python's ``random`` module and NumPy's global generator.
 
     scikit-learn estimators take ``random_state`` explicitly; pass it. This
@@ -16,7 +16,7 @@ def seed_everything(seed: int = 42) -> None:
     Parameters
     ----------
     seed:
-        Any non-negative integer.
+        Any non-negative integer; ``None`` seeds both from fresh operating-system entropy.
     """
     random.seed(seed)
     np.random.seed(seed)

@@ -143,3 +143,35 @@ def test_the_grader_dying_takes_the_sandbox_with_it(tmp_path):
             break
         signal.sigtimedwait([], 0.1) if hasattr(signal, "sigtimedwait") else None
     assert marker not in ps
+
+
+def test_a_folder_the_grader_shares_is_readable_at_its_own_path_and_not_writable(tmp_path):
+    # nb04's hidden case passes folders made by the grader (in and outside a git repository,
+    # under the host's /tmp) to environment_record: the sandbox's private /tmp must still show them.
+    import tempfile
+    shared = tempfile.mkdtemp(prefix="week08-test-shared-")
+    try:
+        with open(os.path.join(shared, "given.txt"), "w") as f:
+            f.write("from the grader")
+        scratch = tmp_path / "scratch"
+        scratch.mkdir()
+        jail = sandbox.Jail(writable=scratch, visible=[shared])
+        code = textwrap.dedent(f"""
+            import os
+            print(open({shared!r} + '/given.txt').read())
+            try:
+                open({shared!r} + '/planted.txt', 'w')
+                print('wrote')
+            except OSError:
+                print('read-only')
+            print(sorted(p for p in os.listdir('/tmp')))
+        """)
+        out = sandbox.run([sys.executable, "-c", code], name=f"test-{uuid.uuid4().hex[:8]}", jail=jail,
+                          timeout=60, cwd=scratch)
+        lines = out.stdout.splitlines()
+        assert lines[:2] == ["from the grader", "read-only"], out
+        assert lines[2] == repr([os.path.basename(shared)])  # and nothing else of the host's /tmp
+        assert not os.path.exists(os.path.join(shared, "planted.txt"))
+    finally:
+        import shutil
+        shutil.rmtree(shared, ignore_errors=True)

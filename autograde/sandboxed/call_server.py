@@ -63,12 +63,21 @@ def start(namespace: dict, path: str, timeout: float | None = None) -> int:
     finally:
         os.close(folder)
     listener.listen(1)
+    ready, told = os.pipe()
     pid = os.fork()
     if pid:
         listener.close()
+        os.close(told)
+        # Return (and let the kernel shut down) only once the server has left the kernel's
+        # process group: ipykernel terminates the children in its group when it shuts down.
+        select.select([ready], [], [], 10)
+        os.close(ready)
         return pid
     code = 0
     try:
+        os.setsid()  # out of the kernel's process group, which is killed when the kernel shuts down
+        os.close(ready)
+        os.close(told)  # the kernel's select() returns
         _become_server(namespace, listener, CALL_TIMEOUT if timeout is None else timeout)
     except BaseException:  # noqa: BLE001 - the server must never return into the kernel's code
         code = 1
@@ -76,7 +85,6 @@ def start(namespace: dict, path: str, timeout: float | None = None) -> int:
 
 
 def _become_server(namespace: dict, listener: socket.socket, timeout: float) -> None:
-    os.setsid()  # out of the kernel's process group, which is killed when the kernel shuts down
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
     _silence()

@@ -123,7 +123,7 @@ def decide(calls: Path, exercises: list[Exercise], timeout: float,
                                     "the notebook was not graded.")
             continue
         if ex.notebook not in channels:
-            channels[ex.notebook] = Channel(calls / f"{ex.notebook}.sock", timeout)
+            channels[ex.notebook] = Channel(calls / f"{ex.notebook}.sock", timeout, beneath=calls.parent)
         runnable.append(ex)
     try:
         for ex in runnable:  # every public case first: nothing hidden has been sent yet

@@ -21,6 +21,7 @@ import pickle
 import socket
 import stat
 import time
+from pathlib import Path
 from typing import Any
 
 from autograde.sandboxed.protocol import (
@@ -32,6 +33,7 @@ from autograde.sandboxed.protocol import (
     recv_frame,
     send_frame,
 )
+from autograde.trusted.collect import open_beneath
 from helpers.checks import wire
 from helpers.checks.core import CheckFailed, Failure, StudentRaised
 
@@ -46,12 +48,13 @@ class GraderError(RuntimeError):
 class Channel:
     """One connection to one notebook's call server."""
 
-    def __init__(self, path: str | os.PathLike, timeout: float) -> None:
+    def __init__(self, path: str | os.PathLike, timeout: float, beneath: str | os.PathLike | None = None) -> None:
+        self.path = Path(path)
         self.timeout = timeout
         self.lost = ""
         self.sock: socket.socket | None = None
         try:
-            self.sock = _connect(os.fspath(path))
+            self.sock = _connect(self.path, Path(beneath) if beneath is not None else self.path.parent)
         except OSError as error:
             self.lost = f"the notebook's process did not answer ({error.strerror or error})"
 
@@ -82,22 +85,23 @@ class Channel:
         self.close()
 
 
-def _connect(path: str) -> socket.socket:
-    """Connect to the socket at ``path`` without following a symlink a student may have planted."""
+def _connect(path: Path, beneath: Path) -> socket.socket:
+    """Connect to the socket at ``path`` without following a symlink planted anywhere below ``beneath``."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    o_path = getattr(os, "O_PATH", 0)
-    if o_path and os.path.isdir("/proc/self/fd"):
-        fd = os.open(path, o_path | os.O_NOFOLLOW)
-        try:
-            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
-                raise OSError(0, "not a socket")
-            sock.connect(f"/proc/self/fd/{fd}")
-        finally:
-            os.close(fd)
-    else:
-        if not stat.S_ISSOCK(os.lstat(path).st_mode):
+    try:
+        fd = open_beneath(beneath, path, getattr(os, "O_PATH", os.O_RDONLY))
+    except OSError:
+        sock.close()
+        raise
+    try:
+        if not stat.S_ISSOCK(os.fstat(fd).st_mode):
             raise OSError(0, "not a socket")
-        sock.connect(path)
+        sock.connect(f"/proc/self/fd/{fd}")
+    except OSError:
+        sock.close()
+        raise
+    finally:
+        os.close(fd)
     return sock
 
 

@@ -713,7 +713,8 @@ class Objective:
     ``terms``: for a numeric parameter ``(weight, centre, power)`` adds
     ``weight * abs(value - centre) ** power``, for a categorical one ``{choice: amount}``
     adds the choice's amount. With ``prune=(name, limit)``, a trial whose parameter
-    ``name`` is above ``limit`` is pruned (after all its suggestions).
+    ``name`` is above ``limit`` reports its value at step 0 and is pruned (after all its
+    suggestions): as in a real study, Optuna 5 then keeps that value in ``trial.value``.
     """
 
     def __init__(self, space: dict[str, tuple], terms: dict[str, Any],
@@ -726,8 +727,14 @@ class Objective:
         import optuna
 
         params = suggest(trial, self.space)
+        value = self.value_of(params)
         if self.prune is not None and params[self.prune[0]] > self.prune[1]:
+            trial.report(value, step=0)
             raise optuna.TrialPruned()
+        return value
+
+    def value_of(self, params: dict[str, Any]) -> float:
+        """The objective's value for ``params`` (also the value a pruned trial reported)."""
         value = 0.0
         for name, term in self.terms.items():
             if isinstance(term, dict):
@@ -782,8 +789,8 @@ def expect_study_of(study: Any, direction: str, objective: Callable, n_trials: i
     for trial in trials:
         try:
             value, state = objective(trial), optuna.trial.TrialState.COMPLETE
-        except optuna.TrialPruned:
-            value, state = None, optuna.trial.TrialState.PRUNED
+        except optuna.TrialPruned:  # Optuna 5: a pruned trial keeps the last value it reported
+            value, state = objective.value_of(trial.params), optuna.trial.TrialState.PRUNED
         except (ValueError, KeyError, TypeError):
             raise unreadable("the study") from None
         expect(trial.state == state and (value is None or same(trial.value, value, 0.0)),

@@ -440,6 +440,13 @@ def log_trial_all_states(study, trial):
     trackio.log({"trial": trial.number, "value": trial.value, "best_value": best, **trial.params})
 
 
+def log_trial_if_it_has_a_value(study, trial):
+    """Decides by the value, not the state: Optuna 5's pruned trials keep their last reported value."""
+    if trial.value is None:
+        return
+    trackio.log({"trial": trial.number, "value": trial.value, "best_value": study.best_value, **trial.params})
+
+
 def log_trial_best_is_max(study, trial):
     """Best so far = the maximum, whatever the study's direction."""
     if trial.state != optuna.trial.TrialState.COMPLETE:
@@ -481,5 +488,5 @@ WRONG = {
     "runs_table": [runs_table_first_value, runs_table_by_name, runs_table_private_keys, runs_table_per_step,
                    runs_table_config_wins],
     "best_run": [best_run_always_max, best_run_argmax_label, best_run_sort_last],
-    "log_trial": [log_trial_all_states, log_trial_best_is_max, log_trial_no_params, log_trial_run_per_trial],
+    "log_trial": [log_trial_all_states, log_trial_if_it_has_a_value, log_trial_best_is_max, log_trial_no_params, log_trial_run_per_trial],
 }
