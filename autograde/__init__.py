@@ -29,3 +29,19 @@ from pathlib import Path
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 #: The single nbgrader assignment of this package.
 ASSIGNMENT = "week08"
+
+
+def _skip_slow_optional_imports() -> None:
+    """Make jsonschema skip its optional IRI format checker (``rfc3987_syntax``).
+
+    Importing it compiles a Lark grammar: about 2 s in every process that imports
+    nbformat (each student's nbgrader run, each feedback run, the grader). nbformat's
+    notebook schema never uses the ``iri`` formats, and jsonschema treats the module as
+    absent (it imports it in ``try: ... except ImportError``).
+    """
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type] - None: "not installed"
+
+
+_skip_slow_optional_imports()

@@ -368,10 +368,19 @@ def decide_task(calls: str, shared: str, root: str, staged: list[str], timeout: 
     return [v.to_json() for v in verdicts]
 
 
+def warm_task(root: str) -> None:
+    """In a trusted worker, before its first student: import the grader and every hidden check."""
+    from autograde.trusted.decide import checks_of
+
+    for ex in all_exercises(Path(root)):
+        checks_of(ex)
+
+
 class Deciders:
     """Trusted worker processes (spawned, never forked from a process that saw student data), kept for the run.
 
-    They import the libraries, the checks and the reference once, not once per student.
+    They import the libraries, the checks and the reference once, not once per student, and
+    start (:meth:`warm`) while the first students' notebooks run.
     """
 
     def __init__(self, workers: int) -> None:
@@ -386,6 +395,12 @@ class Deciders:
                 self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                                  initializer=_quiet_worker)
             return self._pool
+
+    def warm(self, root: Path, students: int) -> None:
+        """Start the workers now and import the checks, one task per worker needed."""
+        pool = self.pool()
+        for _ in range(min(self.workers, students)):
+            pool.submit(warm_task, str(root))
 
     def reset(self) -> None:
         with self._lock:
@@ -590,6 +605,8 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     workers = max(1, jobs or settings.workers)
     pool = ThreadPoolExecutor(max_workers=workers)
     deciders = Deciders(workers)
+    if todo:
+        deciders.warm(root, len(todo))
     feedback = Feedback(root)
     running: dict[Future, Submission] = {
         pool.submit(_grade_safely, sub, paths, notebooks, submitted, settings, deciders): sub for sub in todo}
