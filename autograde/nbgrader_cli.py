@@ -22,7 +22,9 @@ def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     env.pop("MPLBACKEND", None)  # Agg here would drop the figures from executed notebooks
-    # Small data: multi-threaded BLAS only adds overhead (8-20x on 2 busy cores).
+    # Small data: multi-threaded BLAS only adds overhead (8-20x on 2 busy cores). One OpenMP thread
+    # also keeps the call servers safe: GNU libgomp's thread pool does not survive fork(), and a
+    # forked call that uses OpenMP (scikit-learn's KNN, for one) after a multi-threaded region hangs.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
     if extra:

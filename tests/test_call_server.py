@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from autograde.sandboxed import call_server
+from autograde.sandboxed.protocol import Call, CallKind, ReplyStatus
 from autograde.trusted.remote import Channel, Remote
 
 # What ipykernel does on shutdown (kernelbase._progressively_terminate_all_children): signal
@@ -47,3 +49,55 @@ def test_call_server_survives_the_kernel_killing_its_process_group(tmp_path: Pat
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(server, signal.SIGKILL)
+
+
+COUNTER = {"n": 0}
+
+
+def bump():
+    COUNTER["n"] += 1
+    return COUNTER["n"]
+
+
+def sleepy(seconds):
+    import time
+    time.sleep(seconds)
+    return seconds
+
+
+def _server(tmp_path: Path, timeout: float = 30):
+    path = tmp_path / "nb.sock"
+    pid = call_server.start({"bump": bump, "sleepy": sleepy}, str(path), timeout=timeout)
+    return path, pid
+
+
+def _ask(channel, function, *args, session=""):
+    return Remote(channel, function)._answer(channel.ask(Call(CallKind.CALL, function, args, {}, session=session)))
+
+
+def test_a_checks_calls_share_one_process_and_every_check_starts_from_the_notebooks_state(tmp_path):
+    path, pid = _server(tmp_path)
+    try:
+        with Channel(path, timeout=30) as channel:
+            assert [_ask(channel, "bump", session="check-a") for _ in range(3)] == [1, 2, 3]
+            assert _ask(channel, "bump", session="check-b") == 1  # not 4: a fresh fork of the notebook
+            assert _ask(channel, "bump") == 1  # no session (a probe): a fork of its own
+            assert _ask(channel, "bump") == 1
+            one = Remote(channel, "bump")
+            assert (one(), one()) == (1, 2) and Remote(channel, "bump")() == 1  # one Remote, one session
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def test_a_call_past_the_limit_ends_its_session_and_the_next_call_forks_afresh(tmp_path):
+    path, pid = _server(tmp_path, timeout=1)
+    try:
+        with Channel(path, timeout=1) as channel:
+            assert _ask(channel, "bump", session="s") == 1
+            reply = channel.ask(Call(CallKind.CALL, "sleepy", (5,), {}, session="s"))
+            assert reply.status is ReplyStatus.TIMEOUT
+            assert _ask(channel, "bump", session="s") == 1  # the session's process was killed
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
