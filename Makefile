@@ -39,7 +39,7 @@ check: setup  ## run the public checks over notebooks/ (never writes into them)
 
 test: setup browser sandbox  ## ruff and the whole test suite
 	$(BIN)/ruff check helpers autograde tests bench demo
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 # Debian's chromium for the browser tests (dashboard, JupyterLab); installed when missing
 # and we may (root with apt). Without it those tests are skipped with a reason.

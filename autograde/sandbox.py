@@ -25,6 +25,7 @@ apply. :func:`status` says which in plain words; ``make grade`` prints it once.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import resource
 import shlex
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
+_GROUP_NUMBERS = itertools.count()
 #: Sandboxed processes still running (killed by :func:`kill_all` on Ctrl-C).
 LIVE: set[subprocess.Popen] = set()
 
@@ -182,7 +184,9 @@ def _cgroup(name: str, limits: Limits) -> Path | None:
     """A fresh pids cgroup (root only); None when cgroups are not writable."""
     if os.geteuid() != 0 or not PIDS_CGROUP.is_dir():
         return None
-    group = PIDS_CGROUP / "week08" / name
+    # Unique per grader process and sandbox: two gradings on one machine (two TAs, two test
+    # workers) may both have a student "alice", and killing one's cgroup must not touch the other.
+    group = PIDS_CGROUP / "week08" / f"{name}-{os.getpid()}-{next(_GROUP_NUMBERS)}"
     try:
         group.mkdir(parents=True, exist_ok=True)
         (group / "pids.max").write_text(str(limits.max_processes))

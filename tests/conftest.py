@@ -15,6 +15,9 @@ FIRST = "01_manual_grid_search"
 
 # Fast mode for notebook runs; single-threaded BLAS (small data, 2 cores).
 os.environ.setdefault("WEEK08_FAST", "1")
+if os.environ.get("PYTEST_XDIST_WORKER"):  # `make test` runs one test file per core: one student at a time each
+    os.environ.setdefault("WEEK08_JOBS", str(max(1, (os.cpu_count() or 1) // int(
+        os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))))
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 # trackio files written by in-process checks stay in the course (git-ignored .trackio/), never ~/.cache.
