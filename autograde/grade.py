@@ -427,15 +427,25 @@ def _quiet_worker() -> None:
 # -- merging, in the main thread ----------------------------------------------------------
 
 
-def record_in_gradebook(db_url: str, result: Result, flagged: set[str]) -> None:
-    """Write the final scores into the course gradebook; manual grades are left as they are."""
+def record_in_gradebook(db_url: str, result: Result, flagged: set[str], autograded: set[str]) -> None:
+    """Write the final scores into the course gradebook; manual grades are left as they are.
+
+    ``autograded`` names the cells the grader scores (``"<notebook>:<grade_id>"``): each gets its
+    automatic score and, unless a TA has already given it a manual score, is marked as not needing
+    a person in the formgrader. Every other grade cell (a written answer) is left to the TA.
+    """
     with warnings.catch_warnings(), Gradebook(db_url) as gb:
         warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy autoflush warnings
         gb.update_or_create_student(result.student)
         submission = gb.update_or_create_submission(ASSIGNMENT, result.student)
         for notebook in submission.notebooks:
             for grade in notebook.grades:
-                grade.auto_score = result.scores.get(f"{notebook.name}:{grade.name}", 0.0)
+                key = f"{notebook.name}:{grade.name}"
+                if key not in autograded:
+                    continue
+                grade.auto_score = result.scores.get(key, 0.0)
+                if grade.manual_score is None:
+                    grade.needs_manual_grade = False
             notebook.flagged = notebook.name in flagged
         gb.db.commit()
 
@@ -443,7 +453,8 @@ def record_in_gradebook(db_url: str, result: Result, flagged: set[str]) -> None:
 def merge(result: Result, paths: Paths, feedback: Feedback) -> None:
     """Bring one finished student into the course: gradebook, autograded/, feedback/, result file."""
     flagged = {flag.split(":", 1)[0] for flag in result.flags}
-    record_in_gradebook(paths.db_url, result, flagged)
+    autograded = {f"{ex.notebook}:{ex.grade_id}" for ex in all_exercises(paths.root)}
+    record_in_gradebook(paths.db_url, result, flagged, autograded)
     collected = paths.collected(result.student)
     target = paths.root / "autograded" / result.student / ASSIGNMENT
     shutil.rmtree(paths.root / "autograded" / result.student, ignore_errors=True)

@@ -58,6 +58,12 @@ HOSTILE = {
     "leaves_daemon": "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
                      "        import sys\n        sys.argv[0] = 'week08-hostile-daemon'\n        time.sleep(600)\n"
                      "    os._exit(0)",
+    # Replace its own output folder (the kernel's working directory, autograded/<id>/week08 in its scratch
+    # folder) by a link to the course's solutions: nbgrader then writes the graded notebook through the
+    # link (into the sandbox's empty mount), and a grader that follows links copies the REFERENCE back.
+    "links_output_to_solutions": "import os\nfrom pathlib import Path\nhere = Path(os.getcwd())\n"
+                                 "os.rename(here, here.with_name('week08-moved'))\n"
+                                 "os.symlink(here.parents[5] / 'solutions' / 'week08', here)",
 }
 if sandbox.engine() == "bwrap":  # without a process namespace this would kill the test run itself
     # Signal every process it can see: classmates' kernels, the grader, this test run.
@@ -135,6 +141,14 @@ def test_nothing_is_left_behind_after_the_run(graded):
     feedback = list((graded["root"] / "feedback").rglob("*"))
     assert feedback and not [p for p in feedback if p.is_symlink()]
     assert {p.suffix for p in feedback if p.is_file()} <= {".html"}
+
+
+def test_an_output_folder_linked_to_the_solutions_brings_back_nothing_of_them(graded):
+    student = "links_output_to_solutions"
+    assert not (graded["root"] / "autograded" / student / "week08" / "01_tiny.ipynb").exists()
+    pages = [p.read_text() for p in (graded["root"] / "feedback" / student).rglob("*.html")]
+    assert pages and not any("BEGIN SOLUTION" in page or "return a + b" in page for page in pages)
+    assert any("was not copied back from grading: reached through a symbolic link" in page for page in pages)
 
 
 def test_honest_classmate_keeps_full_marks_and_files(graded):

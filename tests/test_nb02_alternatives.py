@@ -42,8 +42,9 @@ def sample_layouts_meshgrid(budget, seed):
 
 
 def count_distinct_set(samples, name):
+    """A set of the dicts' values (None once); drop_duplicates for a frame (NaN once, where a set keeps each)."""
     if isinstance(samples, pd.DataFrame):
-        return len(set(samples[name].tolist()))
+        return len(samples[name].drop_duplicates())
     return len({params[name] for params in samples})
 
 
@@ -125,10 +126,11 @@ def budget_table_rows(searches, seconds):
 
 
 def recommend_strategy_loop(space):
+    """Lists, tuples, ranges and arrays by type (the statement's values), anything else is a distribution."""
     if len(space) > 3:
         return "random"
     for values in space.values():
-        if not isinstance(values, (list, tuple)):
+        if not isinstance(values, (list, tuple, range, np.ndarray)):
             return "random"
     return "grid"
 
@@ -160,3 +162,29 @@ def test_sample_layouts_grid_order_is_itertools_product():
     grid, _ = sample_layouts_meshgrid(9, 0)
     centres = (np.arange(3) + 0.5) / 3
     assert np.allclose(grid.to_numpy(), list(itertools.product(centres, centres)))
+
+
+def count_distinct_unique(samples, name):
+    """Series.unique keeps one NaN: None counts once."""
+    return len(pd.DataFrame(samples)[name].unique())
+
+
+@pytest.mark.parametrize("fn", [count_distinct_unique, count_distinct_set], ids=lambda fn: fn.__name__)
+def test_counting_none_once_passes_public_and_hidden(fn):
+    public.check_count_distinct(fn)
+    hidden.check_count_distinct(fn)
+
+
+@pytest.mark.parametrize("check, wrong", [
+    ("check_count_distinct", "count_distinct_skips_none"),
+    ("check_recommend_strategy", "recommend_strategy_lists_only"),
+], ids=lambda value: value)
+def test_the_public_check_already_rejects_what_the_hidden_check_rejects(check, wrong):
+    """Issue 14: these passed the public check and then lost the point to an unstated choice."""
+    from helpers.checks.core import CheckFailed
+    from tests.wrong import nb02 as wrongs
+
+    with pytest.raises(CheckFailed):
+        getattr(public, check)(getattr(wrongs, wrong))
+    with pytest.raises(CheckFailed):
+        getattr(hidden, check)(getattr(wrongs, wrong))

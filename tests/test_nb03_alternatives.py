@@ -220,3 +220,24 @@ def test_hidden_problems_made_of_data_are_the_unseen_problems():
             study.optimize(objective, n_trials=12)
             studies.append([(t.params, t.distributions, t.value) for t in study.trials])
         assert studies[0] == studies[1]
+
+
+def test_an_unclipped_closed_form_that_rounds_below_zero_passes_public_and_hidden():
+    """EI written with erf, not clipped: far below the best it rounds to about -1e-16 (issue 14)."""
+    from helpers.checks import nb03 as public
+
+    ei = ALTERNATIVES.expected_improvement
+    (_, args, kwargs), = [case for case in public.public_acquisition_cases() if "far below" in case[0]]
+    assert ei(*args, **kwargs).min() < 0  # the public case does reach the rounding
+    public.check_expected_improvement(ei)
+    hidden.check_expected_improvement(ei)
+
+
+def test_clipping_expected_improvement_at_zero_passes_public_and_hidden():
+    from helpers.checks import nb03 as public
+
+    def expected_improvement(mu, sigma, best, xi=0.01):
+        return np.maximum(REFERENCE.expected_improvement(mu, sigma, best, xi), 0.0)
+
+    public.check_expected_improvement(expected_improvement)
+    hidden.check_expected_improvement(expected_improvement)

@@ -114,3 +114,33 @@ def test_public_and_hidden_checks_accept_an_alternative_correct_implementation(f
 
 def test_every_exercise_has_an_alternative():
     assert check_names(hidden) == {check_name(fn, hidden) for fn in ALTERNATIVES}
+
+
+def choose_model_slack(scores, simple, tolerance=0.01):
+    """A small slack against floating point: 0.94 - 0.93 counts as a gap of 0.01."""
+    best = max(scores, key=scores.get)
+    return simple if scores[best] - scores[simple] <= tolerance + 1e-9 else best
+
+
+def choose_model_isclose(scores, simple, tolerance=0.01):
+    """math.isclose for the boundary, a plain < otherwise."""
+    best = max(scores, key=scores.get)
+    gap = scores[best] - scores[simple]
+    return simple if gap < tolerance or math.isclose(gap, tolerance) else best
+
+
+@pytest.mark.parametrize("fn", [choose_model_sorted, choose_model_slack, choose_model_isclose],
+                         ids=lambda fn: fn.__name__)
+def test_every_way_of_writing_the_boundary_passes_public_and_hidden(fn):
+    """Issue 14: on a floating-point hair (0.91 - 0.90 vs 0.01) these disagree with the reference's plain <=."""
+    public.check_choose_model(fn)
+    hidden.check_choose_model(fn)
+
+
+def test_the_public_hair_case_tells_the_ways_apart():
+    (_, (scores, simple, tolerance), expected), = [case for case in public.public_choose_cases()
+                                                   if "0.91 - 0.90" in case[0]]
+    assert choose_model_sorted(scores, simple, tolerance) != expected
+    assert choose_model_slack(scores, simple, tolerance) != expected
+    assert public.choose_answers(scores, simple, tolerance, expected) == {"GB", "LogReg"}
+    assert public.choose_answers({"big": 0.875, "simple": 0.75}, "simple", 0.125, "simple") == {"simple"}

@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 import pytest
-from scipy.stats import pearsonr
+from scipy.stats import loguniform, pearsonr
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_selection import SelectKBest, f_classif
@@ -92,8 +92,8 @@ def retrain_and_test(estimator, best_params, X_train, y_train, X_test, y_test):
 
 
 def is_log_scale(values):
-    if getattr(values, "dist", None) is not None:
-        return values.dist.name == "loguniform"
+    if getattr(values, "dist", None) is not None:  # loguniform and its older name reciprocal: one class
+        return isinstance(values.dist, type(loguniform))
     values = sorted(float(v) for v in values)
     if len(values) < 2 or values[0] <= 0:
         return False
@@ -143,3 +143,19 @@ def test_hidden_check_accepts_an_alternative_across_processes(fn):
 
     with served({fn.__name__: fn}) as channel:
         getattr(hidden, f"check_{fn.__name__}")(Remote(channel, fn.__name__))
+
+
+def test_is_log_scale_by_name_accepts_both_names_of_loguniform():
+    """Issue 14: scipy's reciprocal is loguniform under its older name; by name, both names count."""
+    from scipy.stats import randint
+
+    def is_log_scale_names(values):
+        if hasattr(values, "rvs"):
+            return values.dist.name in {"loguniform", "reciprocal"}
+        return is_log_scale(values)
+
+    from helpers.checks import nb07 as public
+
+    public.check_is_log_scale(is_log_scale_names)
+    hidden.check_is_log_scale(is_log_scale_names)
+    assert not is_log_scale_names(randint(1, 10))

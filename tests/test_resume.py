@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from nbgrader.api import Gradebook
+from nbgrader.api import Grade, Gradebook
 
 from autograde.grade import grade_class
 from tests.corpus import make_tiny_course, submission, write
@@ -50,6 +50,13 @@ def test_killed_run_resumes_to_the_same_grades(reference_run, tmp_path):
     assert f"grading {len(STUDENTS) - len(done_before)} of {len(STUDENTS)} students" in second.stdout, (
         done_before, second.stdout)
     assert (root / "grades.csv").read_bytes() == (reference_run / "grades.csv").read_bytes()
+
+
+def test_the_formgrader_asks_a_person_only_for_cells_no_check_scored(reference_run):
+    with Gradebook(f"sqlite:///{reference_run / 'gradebook.db'}") as gb:
+        waiting = [(g.student.id, g.notebook.name, g.name) for g in gb.db.query(Grade).all() if g.needs_manual_grade]
+        scored = [g for g in gb.db.query(Grade).all() if g.auto_score is not None]
+    assert scored and waiting == []
 
 
 def test_manual_grades_survive_an_autograde_rerun(reference_run):

@@ -66,7 +66,12 @@ def check_count_distinct(count_distinct: Callable) -> None:
     rng = np.random.default_rng(5)
     repeated = pd.DataFrame({"depth": rng.integers(1, 4, 12), "ratio": rng.uniform(size=12)})
     params = [{"max_depth": d, "criterion": c} for d, c in itertools.product([2, 4, 8, 16], ["gini", "entropy"])]
+    nones = [{"max_depth": d, "class_weight": w} for d, w in itertools.product([None, 5], [None, "balanced", None])]
     inputs = [
+        ("params with None twice in each of two names, 'max_depth'", (nones, "max_depth")),
+        ("params with None twice in each of two names, 'class_weight'", (nones, "class_weight")),
+        ("the same as a DataFrame (NaN, and None among strings), 'max_depth'", (pd.DataFrame(nones), "max_depth")),
+        ("the same as a DataFrame, 'class_weight'", (pd.DataFrame(nones), "class_weight")),
         ("a 3 x 8 grid, the first column", (wide, "learning_rate")),
         ("a 3 x 8 grid, the second column", (wide, "batch_size")),
         ("12 samples of an integer with repeats", (repeated, "depth")),
@@ -204,6 +209,9 @@ def check_recommend_strategy(recommend_strategy: Callable) -> None:
         ("three parameters, the last a distribution",
          {"max_depth": [2, 4], "criterion": ["gini", "entropy"], "max_features": uniform(0.1, 0.9)}),
         ("a tuple of values", {"kernel": ("rbf", "linear"), "C": (1, 10)}),
+        ("NumPy arrays", {"C": np.logspace(-3, 3, 7), "gamma": np.array([0.01, 0.1])}),
+        ("a range and a list", {"n_neighbors": range(1, 30, 2), "weights": ["uniform", "distance"]}),
+        ("four NumPy arrays", {f"p{i}": np.arange(3) for i in range(4)}),
     ]
     cases = [(label, (space,), ref().recommend_strategy(space)) for label, space in spaces]
     public.check_recommend_strategy(recommend_strategy, cases=cases)

@@ -77,6 +77,8 @@ def _acquisition_cases() -> list:
         ("a 3 x 4 array with two sigma = 0, best = 1.25, xi = 0.25", (mu, sigma, 1.25), {"xi": 0.25}),
         ("a 3 x 4 array, best = 0.2, default xi", (mu, sigma + 0.1, 0.2), {}),
         ("sigma = 0 everywhere, xi = 0", (np.array([0.5, 1.0, 1.5]), np.zeros(3), 1.0), {"xi": 0.0}),
+        ("far below the best, z from -8.45 to -8.05, sigma = 0.5",
+         (2.3 + 0.5 * np.linspace(-8.45, -8.05, 9), np.full(9, 0.5), 2.0), {"xi": 0.3}),
     ]
 
 

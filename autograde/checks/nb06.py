@@ -113,6 +113,11 @@ def check_choose_model(choose_model: Callable) -> None:
          ({"simple": 0.5, "first": 0.875, "second": 0.875}, "simple", 0.25)),
         ("the simple model listed last and the best", ({"x": 0.5, "y": 0.625, "simple": 0.75}, "simple", 0.0)),
         ("a huge tolerance", (scores, "tree", 1.0)),
+        # Floating-point hairs: the gap is not the tolerance, but only by rounding. Either answer is accepted.
+        ("0.56 - 0.51 is 0.050000000000000044, tolerance 0.05",
+         ({"simple": 0.51, "boost": 0.56, "tree": 0.4}, "simple", 0.05)),
+        ("0.62 - 0.59 is 0.030000000000000027, tolerance 0.03", ({"a": 0.62, "simple": 0.59}, "simple", 0.03)),
+        ("0.83 - 0.8 is 0.029999999999999916, tolerance 0.03", ({"simple": 0.8, "b": 0.83}, "simple", 0.03)),
     ]
     cases = [(label, args, ref().choose_model(dict(args[0]), args[1], args[2])) for label, args in raw]
     public.check_choose_model(choose_model, cases=cases)

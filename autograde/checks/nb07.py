@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy.stats import loguniform, randint, uniform
+from scipy.stats import loguniform, randint, reciprocal, uniform
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
 from sklearn.model_selection import GridSearchCV, KFold, RandomizedSearchCV, StratifiedKFold
@@ -190,11 +190,12 @@ def check_is_log_scale(is_log_scale: Callable) -> None:
         ("loguniform(1e-5, 1e-1)", loguniform(1e-5, 1e-1)),
         ("randint(1, 100)", randint(1, 100)),
         ("uniform(1e-3, 1e3)", uniform(1e-3, 1e3)),
+        ("reciprocal(0.5, 500), loguniform's older name", reciprocal(0.5, 500)),
     ]
     cases = [(label, (v,), bool(ref().is_log_scale(v))) for label, v in values]
     expect_equal([c[2] for c in cases],
                  [True, True, True, True, False, False, False, False, False, True, True, False, True,
-                  False, False],
+                  False, False, True],
                  "the reference's answers (internal consistency of the hidden check)")
     public.check_is_log_scale(is_log_scale, cases=cases)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -136,11 +136,44 @@ def check_grid_search_1d(grid_search_1d: Callable, cases: Sequence[Case] | None 
 # -- 4. a from-scratch grid search ---------------------------------------------------
 
 
+class Knobs(ClassifierMixin, BaseEstimator):
+    """A stand-in classifier for ties, on :func:`knobs_data` and folds of 4 consecutive samples.
+
+    With ``d = |a + b + c - target|`` it gets ``d`` of every 4 samples wrong, so its accuracy
+    on every fold is exactly ``1 - d / 4`` (whether scored by ``score`` or by ``"accuracy"``),
+    and several combinations of a grid over ``a``, ``b`` and ``c`` tie for the best.
+    """
+
+    def __init__(self, a: int = 0, b: int = 0, c: int = 0, target: int = 0) -> None:
+        self.a, self.b, self.c, self.target = a, b, c, target
+
+    def fit(self, X: Any, y: Any = None) -> Knobs:
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        x = np.asarray(X, dtype=float)[:, 0].astype(int)
+        wrong = x % 4 < min(abs(self.a + self.b + self.c - self.target), 4)
+        return np.where(wrong, 1 - x % 2, x % 2)
+
+
+def knobs_data(n: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Data for :class:`Knobs`: x = 0, 1, ..., n - 1 and the label x % 2; use ``KFold(n // 4)``."""
+    x = np.arange(n)
+    return x.reshape(-1, 1).astype(float), x % 2
+
+
 def public_grid_search_cases() -> list[Case]:
     X, y = _breast_cancer(300)
     grid = {"max_depth": [2, 4, None], "min_samples_leaf": [1, 10]}
+    Xk, yk = knobs_data()
+    # b + a = 4 ties three times; itertools.product (b outer) meets (b=1, a=3) first, while
+    # GridSearchCV, which sorts the names (a outer), would keep (a=1, b=3).
+    ties = {"b": [1, 2, 3], "a": [1, 2, 3]}
     return [("a decision tree, 3 x 2 grid", (DecisionTreeClassifier(random_state=0), grid, X, y,
-                                             StratifiedKFold(4, shuffle=True, random_state=1)), None)]
+                                             StratifiedKFold(4, shuffle=True, random_state=1)), None),
+            ("a stand-in model with accuracy 1 - |a + b - 4| / 4: three combinations tie for the best",
+             (Knobs(target=4), ties, Xk, yk, KFold(3)), None)]
 
 
 @check
@@ -150,7 +183,10 @@ def check_grid_search(grid_search: Callable, cases: Sequence[Case] | None = None
 
     Every combination must appear once in the results table, with the same mean
     CV score as GridSearchCV on the same folds; the best parameters must reach the
-    best score. ``oracle``, when given, is another implementation to agree with.
+    best score and, on a tie, be the first of the tied combinations in
+    ``itertools.product`` order (judged on the scores of your own table). Row order
+    and index of the table do not matter; ``NaN`` reads as ``None`` and ``4.0`` as ``4``.
+    ``oracle``, when given, is another implementation whose best score to agree with.
     """
     for label, args, _ in cases or public_grid_search_cases():
         estimator, grid, X, y, cv = args
@@ -175,9 +211,17 @@ def check_grid_search(grid_search: Callable, cases: Sequence[Case] | None = None
         expect_close(best_score, search.best_score_, f"best score ({label})")
         expect_close(sk.get(_key(best_params), np.nan), search.best_score_,
                      f"score of your best_params {best_params} ({label})")
+        # Ties, on your own numbers: the first combination in itertools.product order with your top score.
+        top = max(mine.values())
+        first = next(dict(zip(grid, values)) for values in itertools.product(*grid.values())
+                     if mine[_key(dict(zip(grid, values)))] == top)
+        expect(_key(best_params) == _key(first),
+               f"best_params ({label}): several combinations tie for the best score {top:.6g}; keep the first "
+               f"one in itertools.product order, {first}, not {best_params} (update the best only on a "
+               "strictly higher score).")
         if oracle is not None:
-            ref_params, ref_score, _ = oracle(clone(estimator), grid, X, y, cv)
-            expect_equal(_key(best_params), _key(ref_params), f"best parameters ({label})")
+            _, ref_score, _ = oracle(clone(estimator), grid, X, y, cv)
+            expect_close(best_score, ref_score, f"best score against the reference ({label})")
 
 
 def _key(params: dict) -> tuple:
@@ -254,7 +298,12 @@ def public_results_table_cases() -> list[Case]:
 
 @check
 def check_results_table(results_table: Callable, cases: Sequence[Case] | None = None) -> None:
-    """``results_table(search)`` is ``cv_results_`` as a DataFrame sorted by rank."""
+    """``results_table(search)`` is ``cv_results_`` as a DataFrame sorted by rank.
+
+    Every row must hold one candidate's hyperparameters with its own scores and rank
+    (``NaN`` reads as ``None``, ``4.0`` as ``4``); rows of equal rank may come in any
+    order, and the index does not matter.
+    """
     for label, (search,), _ in cases or public_results_table_cases():
         table = results_table(search)
         expect(isinstance(table, pd.DataFrame), "results_table must return a pandas DataFrame.")
@@ -267,33 +316,89 @@ def check_results_table(results_table: Callable, cases: Sequence[Case] | None = 
         expect_close(table["mean_test_score"].to_numpy(),
                      np.sort(search.cv_results_["mean_test_score"])[::-1],
                      f"mean_test_score column, best first ({label})")
+        cv = search.cv_results_
+        want = {_key(p): (m, s, r) for p, m, s, r in zip(cv["params"], cv["mean_test_score"],
+                                                         cv["std_test_score"], cv["rank_test_score"])}
+        mine = {_key({name: row[name] for name in params}):
+                (row["mean_test_score"], row["std_test_score"], row["rank_test_score"])
+                for _, row in table.iterrows()}
+        expect_equal(sorted(mine, key=repr), sorted(want, key=repr),
+                     f"the hyperparameter values of your rows, one row per candidate ({label})")
+        for key, (mean, std, rank) in want.items():
+            expect_close(mine[key], [mean, std, rank],
+                         f"mean_test_score, std_test_score and rank_test_score of {dict(key)} ({label})")
+
+
+def _table_of(search: GridSearchCV) -> pd.DataFrame:
+    table = pd.DataFrame(search.cv_results_["params"])
+    table["mean_test_score"] = search.cv_results_["mean_test_score"]
+    return table
 
 
 def public_score_matrix_cases() -> list[Case]:
-    search = _fitted_search({"max_depth": [1, 3, 8], "min_samples_leaf": [1, 20],
-                             "criterion": ["gini", "entropy"]})
-    table = pd.DataFrame(search.cv_results_["params"])
-    table["mean_test_score"] = search.cv_results_["mean_test_score"]
-    return [("a 3 x 2 x 2 tree search", (table, "max_depth", "min_samples_leaf"), None)]
+    table = _table_of(_fitted_search({"max_depth": [1, 3, 8], "min_samples_leaf": [1, 20],
+                                      "criterion": ["gini", "entropy"]}))
+    unlimited = _table_of(_fitted_search({"max_depth": [2, None], "min_samples_leaf": [1, 5],
+                                          "criterion": ["gini", "entropy"]}))
+    return [("a 3 x 2 x 2 tree search", (table, "max_depth", "min_samples_leaf"), None),
+            ("max_depth None (NaN in the table) as a row", (unlimited, "max_depth", "criterion"), None),
+            ("max_depth None (NaN in the table) as a column", (unlimited, "min_samples_leaf", "max_depth"), None)]
+
+
+def _missing(value: Any) -> bool:
+    """``None`` or NaN: how pandas shows a hyperparameter that was ``None``."""
+    return value is None or (isinstance(value, (float, np.floating)) and bool(np.isnan(value)))
+
+
+def _same_label(a: Any, b: Any) -> bool:
+    """Equal labels: ``None`` and NaN alike, numbers by value (``4.0`` is ``4``), the rest exactly."""
+    if _missing(a) or _missing(b):
+        return _missing(a) and _missing(b)
+    a, b = (v.item() if isinstance(v, np.generic) else v for v in (a, b))
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _matching(values: pd.Series, value: Any) -> pd.Series:
+    return values.isna() if _missing(value) else values == value
+
+
+def _position(labels: pd.Index, value: Any, axis: str, name: str, label: str) -> int:
+    hits = [i for i, x in enumerate(labels) if _same_label(x, value)]
+    if len(hits) == 1:
+        return hits[0]
+    hint = ""
+    if not hits and _missing(value):
+        hint = (": a None value (NaN in the table) needs its own row or column too; pivot_table and groupby "
+                "drop NaN keys unless you pass dropna=False")
+    raise CheckFailed(f"{'no' if not hits else 'more than one'} {axis} for {name}={value!r} ({label}){hint}.")
+
+
+def matrix_cell(matrix: pd.DataFrame, r: Any, c: Any, row: str, col: str, label: str) -> Any:
+    """The cell of ``matrix`` labelled ``(r, c)``, in any order; ``None`` and NaN are the same label."""
+    return matrix.iloc[_position(matrix.index, r, "row", row, label),
+                       _position(matrix.columns, c, "column", col, label)]
 
 
 @check
 def check_score_matrix(score_matrix: Callable, cases: Sequence[Case] | None = None) -> None:
-    """``score_matrix(table, row, col)``: best mean_test_score for each (row, col) pair."""
+    """``score_matrix(table, row, col)``: best mean_test_score for each (row, col) pair.
+
+    Compared by label, in any order; a ``None`` value (NaN in the table) has its own
+    row or column, labelled NaN or ``None``.
+    """
     for label, args, _ in cases or public_score_matrix_cases():
         table, row, col = args
         matrix = score_matrix(table.copy(), row, col)
         expect(isinstance(matrix, pd.DataFrame), "score_matrix must return a pandas DataFrame.")
         rows = table[row].drop_duplicates().tolist()
         cols = table[col].drop_duplicates().tolist()
-        expect_equal(matrix.shape, (len(rows), len(cols)),
-                     f"shape: one row per {row}, one column per {col} ({label})")
         for r, c in itertools.product(rows, cols):
-            mask = (table[row] == r) & (table[col] == c)
+            mask = _matching(table[row], r) & _matching(table[col], c)
             want = table.loc[mask, "mean_test_score"].max()
-            try:
-                got = matrix.loc[r, c]
-            except KeyError:
-                raise CheckFailed(f"no cell for {row}={r!r}, {col}={c!r} ({label}).") from None
+            got = matrix_cell(matrix, r, c, row, col, label)
             expect_close(got, want, f"cell {row}={r!r}, {col}={c!r}: the best score over the "
                                     f"other parameters ({label})")
+        expect_equal(matrix.shape, (len(rows), len(cols)),
+                     f"shape: one row per {row}, one column per {col} ({label})")

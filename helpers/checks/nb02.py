@@ -212,11 +212,14 @@ def public_count_distinct_cases() -> list[Case]:
     grid, rand = (pd.DataFrame(layout, columns=["important", "unimportant"]) for layout in _expected_layouts(25, 0))
     dicts = [{"C": 1.0, "kernel": "rbf"}, {"C": 1.0, "kernel": "poly"}, {"C": 10.0, "kernel": "rbf"},
              {"C": 100.0, "kernel": "rbf"}]
+    depths = [{"max_depth": d, "min_samples_leaf": m} for d in [3, None, 10] for m in [1, 5]]
     return [
         ("the 5 x 5 grid, 'important'", (grid, "important"), 5),
         ("25 random points, 'important'", (rand, "important"), 25),
         ("a list of parameter dicts, 'C'", (dicts, "C"), 3),
         ("a list of parameter dicts, 'kernel'", (dicts, "kernel"), 2),
+        ("parameter dicts with max_depth 3, None and 10 (None is a value too)", (depths, "max_depth"), 3),
+        ("the same as a DataFrame (None is NaN there)", (pd.DataFrame(depths), "max_depth"), 3),
     ]
 
 
@@ -229,7 +232,12 @@ def check_count_distinct(count_distinct: Callable, cases: Sequence[Case] | None 
         got = count_distinct(copy, name)
         expect(isinstance(got, (int, np.integer)) and not isinstance(got, bool),
                f"count_distinct must return an int, got {type(got).__name__} ({label}).")
-        expect_equal(got, expected, f"distinct values of {name!r} in {label}")
+        values = samples[name] if isinstance(samples, pd.DataFrame) else pd.Series([d[name] for d in samples])
+        hint = ""
+        if values.isna().any():
+            hint = ("; None (NaN in a DataFrame) counts once: nunique() skips it unless dropna=False, "
+                    "and a set counts every NaN apart")
+        expect_equal(got, expected, f"distinct values of {name!r} in {label}{hint}")
 
 
 # -- 4. best-so-far curves ----------------------------------------------------------------
@@ -570,6 +578,8 @@ def public_rule_cases() -> list[Case]:
         ("the lecture's 4-parameter random-search space", (lecture_random,), "random"),
         ("C log-uniform and a kernel list", ({"C": loguniform(1e-3, 1e2), "kernel": ["rbf", "linear"]},), "random"),
         ("two lists", ({"C": [0.1, 1, 10], "kernel": ["rbf", "linear"]},), "grid"),
+        ("a NumPy array, a tuple and a range (values too, like lists)",
+         ({"C": np.logspace(-2, 2, 5), "kernel": ("rbf", "linear"), "degree": range(2, 5)},), "grid"),
     ]
 
 

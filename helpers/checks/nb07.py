@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import loguniform, randint, uniform
+from scipy.stats import loguniform, randint, reciprocal, uniform
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
@@ -637,6 +637,7 @@ def public_log_scale_cases() -> list[Case]:
         ("np.linspace(0.05, 1, 20)", (np.linspace(0.05, 1, 20),), False),
         ("loguniform(1e-3, 1e3)", (loguniform(1e-3, 1e3),), True),
         ("uniform(0.01, 100)", (uniform(0.01, 100),), False),
+        ("reciprocal(1e-4, 1), scipy's older name of loguniform", (reciprocal(1e-4, 1),), True),
     ]
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LinearRegression
-from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.model_selection import GridSearchCV, ParameterGrid, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
 from sklearn.tree import DecisionTreeClassifier
@@ -108,6 +108,30 @@ def grid_search_last_not_best(estimator, param_grid, X, y, cv):
     return params, score, pd.DataFrame(rows)
 
 
+def grid_search_last_on_tie(estimator, param_grid, X, y, cv):
+    """Updates the best on >=: on a tie keeps the last combination, not the first."""
+    names = list(param_grid)
+    rows, best = [], (None, -np.inf)
+    for values in itertools.product(*param_grid.values()):
+        params = dict(zip(names, values))
+        scores = cross_val_score(clone(estimator).set_params(**params), X, y, cv=cv)
+        rows.append({**params, "mean_score": scores.mean(), "std_score": scores.std()})
+        if scores.mean() >= best[1]:
+            best = (params, scores.mean())
+    return best[0], best[1], pd.DataFrame(rows)
+
+
+def grid_search_sorted_names(estimator, param_grid, X, y, cv):
+    """Loops over ParameterGrid (names sorted, like GridSearchCV): on a tie keeps another combination."""
+    rows, best = [], (None, -np.inf)
+    for params in ParameterGrid(param_grid):
+        scores = cross_val_score(clone(estimator).set_params(**params), X, y, cv=cv)
+        rows.append({**params, "mean_score": scores.mean(), "std_score": scores.std()})
+        if scores.mean() > best[1]:
+            best = (params, scores.mean())
+    return best[0], best[1], pd.DataFrame(rows)
+
+
 def count_fits_sum(param_grid, n_folds):
     """Adds the grid sizes instead of multiplying them."""
     return sum(len(v) for v in param_grid.values()) * n_folds
@@ -141,6 +165,20 @@ def results_table_worst_first(search):
     return results_table_unsorted(search).sort_values("rank_test_score", ascending=False)
 
 
+def results_table_scores_only_sorted(search):
+    """Sorts the score columns but leaves the hyperparameters in cv_results_ order: rows no longer match."""
+    table = pd.DataFrame(search.cv_results_["params"])
+    order = np.argsort(search.cv_results_["rank_test_score"], kind="stable")
+    for column in ["mean_test_score", "std_test_score", "rank_test_score"]:
+        table[column] = np.asarray(search.cv_results_[column])[order]
+    return table
+
+
+def score_matrix_drops_none(table, row, col):
+    """pivot_table's default dropna=True: a None hyperparameter (NaN) loses its row or column."""
+    return table.pivot_table(index=row, columns=col, values="mean_test_score", aggfunc="max")
+
+
 def score_matrix_mean(table, row, col):
     """Averages over the other hyperparameters instead of taking the best."""
     return table.pivot_table(index=row, columns=col, values="mean_test_score", aggfunc="mean")
@@ -155,9 +193,10 @@ WRONG = {
     "count_parameters": [count_parameters_len, count_parameters_always_intercept],
     "poly_cv_mse": [poly_cv_mse_negative, poly_cv_mse_off_by_one, poly_cv_mse_own_folds],
     "grid_search_1d": [grid_search_1d_worst, grid_search_1d_skips_last, grid_search_1d_train_score],
-    "grid_search": [grid_search_first_param_only, grid_search_default_folds, grid_search_last_not_best],
+    "grid_search": [grid_search_first_param_only, grid_search_default_folds, grid_search_last_not_best,
+                    grid_search_last_on_tie, grid_search_sorted_names],
     "count_fits": [count_fits_sum, count_fits_no_folds],
     "tune_random_forest": [tune_random_forest_one_core, tune_random_forest_unseeded],
-    "results_table": [results_table_unsorted, results_table_worst_first],
-    "score_matrix": [score_matrix_mean, score_matrix_transposed],
+    "results_table": [results_table_unsorted, results_table_worst_first, results_table_scores_only_sorted],
+    "score_matrix": [score_matrix_mean, score_matrix_transposed, score_matrix_drops_none],
 }

@@ -94,6 +94,11 @@ def count_distinct_unique_rows(samples, name):
     return int(len(pd.DataFrame(samples).drop_duplicates()))
 
 
+def count_distinct_skips_none(samples, name):
+    """nunique()'s default dropna=True: a None value (NaN in the frame) is not counted."""
+    return int(pd.DataFrame(samples)[name].nunique())
+
+
 # -- best_so_far -------------------------------------------------------------------------
 
 
@@ -360,11 +365,18 @@ def recommend_strategy_always_random(space):
     return "random"
 
 
+def recommend_strategy_lists_only(space):
+    """Only a Python list counts as values: a tuple, a range or a NumPy array is taken for a distribution."""
+    all_lists = all(isinstance(v, list) for v in space.values())
+    return "grid" if len(space) <= 3 and all_lists else "random"
+
+
 WRONG = {
     "peak_search_1d": [peak_search_1d_last_not_best, peak_search_1d_unseeded, peak_search_1d_best_over_seeds,
                        peak_search_1d_grid_without_end],
     "sample_layouts": [sample_layouts_linspace, sample_layouts_unseeded, sample_layouts_important_inner],
-    "count_distinct": [count_distinct_rows, count_distinct_first_column, count_distinct_unique_rows],
+    "count_distinct": [count_distinct_rows, count_distinct_first_column, count_distinct_unique_rows,
+                       count_distinct_skips_none],
     "best_so_far": [best_so_far_last, best_so_far_axis0, best_so_far_sorted],
     "sample_params": [sample_params_unseeded, sample_params_loguniform_as_uniform,
                       sample_params_new_generator_each_iteration, sample_params_parameter_major,
@@ -379,5 +391,5 @@ WRONG = {
                              same_budget_searches_unseeded, same_budget_searches_one_core],
     "budget_table": [budget_table_counts_evaluations, budget_table_counts_fits, budget_table_last_score],
     "recommend_strategy": [recommend_strategy_strict, recommend_strategy_ignores_distributions,
-                           recommend_strategy_always_random],
+                           recommend_strategy_always_random, recommend_strategy_lists_only],
 }

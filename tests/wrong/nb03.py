@@ -348,6 +348,14 @@ def search_2d_full_budget_bo(f, budget, seed, n_init=5):
     return result
 
 
+def search_2d_bo_without_start(f, budget, seed, n_init=5):
+    """Returns only BO's own drills: the starting drills, which count toward the budget, are left out."""
+    result = _search_2d(f, budget, seed, n_init)
+    points, gold = result["bayes"]
+    result["bayes"] = (points[n_init:], gold[n_init:])
+    return result
+
+
 # -- 6. words ----------------------------------------------------------------------------------------
 
 _WORDS = {
@@ -594,7 +602,7 @@ WRONG = {
     "compare_strategies": [compare_strategies_last_seed, compare_strategies_own_start,
                            compare_strategies_raw_gold, compare_strategies_ucb_kappa],
     "search_2d": [search_2d_cell_centres, search_2d_legacy_random, search_2d_coarse_candidates,
-                  search_2d_full_budget_bo],
+                  search_2d_full_budget_bo, search_2d_bo_without_start],
     "optuna_words": [optuna_words_trial_study_swapped, optuna_words_sampler_pruner_swapped],
     "rf_objective": [rf_objective_linear_features, rf_objective_no_step, rf_objective_own_folds,
                      rf_objective_no_criterion],

@@ -301,6 +301,17 @@ def is_log_scale_exact_geometric(values):
     return bool(v[-1] / v[0] >= 10 and np.allclose(ratios, ratios[0]))
 
 
+def is_log_scale_loguniform_name_only(values):
+    """Knows loguniform only by its name: scipy's reciprocal, the same distribution, is not log scale."""
+    if hasattr(values, "rvs"):
+        return values.dist.name == "loguniform"
+    v = np.sort(np.asarray(values, dtype=float))
+    if len(v) < 2 or np.any(v <= 0):
+        return False
+    ratios = v[1:] / v[:-1]
+    return bool(v[-1] / v[0] >= 10 and ratios.max() <= 1.5 * ratios.min())
+
+
 # -- 10. review_search ---------------------------------------------------------------------------
 
 
@@ -339,7 +350,7 @@ def _review(search, *, fits=False, first_grid_only=False, plain_names=False, ref
 
 def is_log_scale_reference(values):
     if hasattr(values, "rvs"):
-        return values.dist.name == "loguniform"
+        return values.dist.name in {"loguniform", "reciprocal"}
     v = np.sort(np.asarray(values, dtype=float))
     if len(v) < 2 or np.any(v <= 0):
         return False
@@ -393,7 +404,7 @@ WRONG = {
     "retrain_and_test": [retrain_and_test_with_test_rows, retrain_and_test_ignores_params,
                          retrain_and_test_no_clone, retrain_and_test_half_train],
     "is_log_scale": [is_log_scale_span_only, is_log_scale_ratio_only, is_log_scale_unsorted,
-                     is_log_scale_exact_geometric],
+                     is_log_scale_exact_geometric, is_log_scale_loguniform_name_only],
     "review_search": [review_search_counts_fits, review_search_first_grid_only, review_search_plain_names,
                       review_search_refit_must_be_true, review_search_any_pipeline, review_search_unordered],
 }
