@@ -107,8 +107,18 @@ def measured(command: list[str], name: str, env: dict | None = None, cwd: Path |
     wall = time.perf_counter() - start
     if group is None:
         return wall, cpu_seconds() - before
+    # Processes the command killed may still be exiting (a sandbox's last processes): wait for
+    # the group to empty before reading it, then remove it.
+    for _ in range(300):
+        if not (group / "cgroup.procs").read_text().split():
+            break
+        time.sleep(0.1)
     cpu = int((group / "cpuacct.usage").read_text()) / 1e9
-    group.rmdir()
+    try:
+        group.rmdir()
+    except OSError as error:
+        print(f"note: {group} still holds processes after 30 s ({error}); its CPU time so far is counted",
+              file=sys.stderr)
     return wall, cpu
 
 
