@@ -52,7 +52,15 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from helpers import tracking
-from helpers.checks.core import CheckFailed, Failure, check, expect, expect_equal, probe, suggest
+from helpers.checks.core import (
+    CheckFailed,
+    check,
+    expect,
+    expect_equal,
+    probe,
+    suggest,
+    unreadable,
+)
 from helpers.data import REPO_ROOT, load_dataset
 
 Case = tuple[str, tuple, Any]  # (label, arguments, expected or None)
@@ -198,10 +206,6 @@ def probe_log_trial(function: Callable, direction: str, objective: Callable, n_t
 
 
 # -- reading a probe's answer (in the check) --------------------------------------------------
-
-
-def unreadable(what: str) -> CheckFailed:
-    return CheckFailed(f"{what} came back in a form the check cannot read.", Failure.UNREADABLE)
 
 
 def answer_fields(answer: Any, *keys: str) -> dict:
