@@ -12,7 +12,7 @@ FORCE   ?=
 SUBMITTED ?=
 JOBS    ?=
 
-.PHONY: setup lab release grade test lint bench bench-grade clean check dashboard student-bundle browser sandbox
+.PHONY: setup lab release grade migrate test lint bench bench-grade clean check dashboard student-bundle browser sandbox
 
 setup: $(STAMP)
 
@@ -33,6 +33,9 @@ release: setup  ## regenerate notebooks/ from solutions/ (nbgrader generate_assi
 
 grade: setup sandbox  ## grade submitted/ (or the demo class when submitted/ is empty)
 	$(PY) -m autograde.grade $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) $(if $(SUBMITTED),--submitted $(SUBMITTED)) $(if $(JOBS),--jobs $(JOBS))
+
+migrate: setup sandbox  ## after adding or removing an exercise in a graded class: keep manual grades, rebuild gradebook.db, regrade
+	$(PY) -m autograde.migrate $(if $(SUBMITTED),--submitted $(SUBMITTED))
 
 check: setup  ## run the public checks over notebooks/ (never writes into them)
 	$(PY) -m helpers.check_notebooks notebooks/week08

@@ -24,10 +24,11 @@ c.ExecutePreprocessor.timeout = int(os.environ.get("WEEK08_CELL_TIMEOUT", "60"))
 c.ExecutePreprocessor.startup_timeout = 60
 c.Execute.timeout = c.ExecutePreprocessor.timeout
 
-# Feedback: hide hidden tests' source and scrub the tracebacks of every test cell; sanitise the
+# Feedback: drop the TA's model answers and rubrics (cells the grader adds under written answers); hide hidden tests' source and scrub the tracebacks of every test cell; sanitise the
 # student's markdown and HTML outputs (no script, no event handlers: autograde/outputs/safe_html.py).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "autograde.outputs.feedback.RemoveRubrics",
     "autograde.outputs.feedback.ScrubHiddenTests",
     "nbconvert.preprocessors.sanitize.SanitizeHTML",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

@@ -65,3 +65,48 @@ def exercises(notebook: Path) -> list[Exercise]:
 def all_exercises(course_root: Path = COURSE_ROOT) -> list[Exercise]:
     """Every graded cell of every solution notebook."""
     return [ex for nb in solution_notebooks(course_root) for ex in exercises(nb)]
+
+
+#: How a written answer's model answer and rubric are laid out in the solution notebook's answer cell
+#: (between nbgrader's solution markers, so the release replaces both with "YOUR ANSWER HERE").
+_MODEL = re.compile(r"\*\*Model answer\.\*\*\s*(?P<model>.*?)\s*\*\*Rubric[^*]*\*\*\s*(?P<rubric>.*)", re.S)
+_SOLUTION_LINE = re.compile(r"^.*(BEGIN|END) SOLUTION.*$\n?", re.M)
+
+
+@dataclass(frozen=True)
+class WrittenQuestion:
+    """One answer graded by a person (an nbgrader "manually graded answer" cell, in markdown).
+
+    ``model_answer`` and ``rubric`` come from the solution notebook: the TA sees them next to the
+    student's answer in the formgrader; students never receive them.
+    """
+
+    notebook: str
+    grade_id: str
+    points: float
+    title: str  # the prompt's heading, e.g. "Written question 1 (2 points) — lecture exam question Q1"
+    model_answer: str
+    rubric: str
+
+
+def written_questions(notebook: Path) -> list[WrittenQuestion]:
+    """The written (manually graded) answers of one solution notebook, in notebook order."""
+    nb = nbformat.read(notebook, as_version=4)
+    found, heading = [], ""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and cell.source.startswith("#") and not meta.get("solution"):
+            heading = cell.source.splitlines()[0].lstrip("# ").strip()
+        if not (meta.get("grade") and meta.get("solution") and cell.cell_type == "markdown"):
+            continue
+        body = _SOLUTION_LINE.sub("", cell.source).strip()
+        match = _MODEL.match(body)
+        found.append(WrittenQuestion(
+            notebook=notebook.stem, grade_id=meta["grade_id"], points=float(meta.get("points", 0)), title=heading,
+            model_answer=match["model"].strip() if match else body, rubric=match["rubric"].strip() if match else ""))
+    return found
+
+
+def all_written_questions(course_root: Path = COURSE_ROOT) -> list[WrittenQuestion]:
+    """Every written answer of every solution notebook."""
+    return [q for nb in solution_notebooks(course_root) for q in written_questions(nb)]

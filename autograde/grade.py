@@ -61,19 +61,30 @@ from nbgrader.api import Gradebook
 from tqdm import tqdm
 
 from autograde import ASSIGNMENT, COURSE_ROOT, sandbox
-from autograde.catalog import all_exercises, notebook_names
+from autograde.catalog import all_exercises, all_written_questions, notebook_names
 from autograde.nbgrader_cli import environment, grading_environment
-from autograde.outputs.export import Column, columns, student_scores, write_grades
+from autograde.outputs.export import (
+    Column,
+    WrittenProgress,
+    columns,
+    student_scores,
+    write_grades,
+    written_progress,
+)
 from autograde.outputs.safe_html import META as CSP_META
 from autograde.outputs.safe_html import protect
 from autograde.release import generate
 from autograde.sandboxed.nbgrader_run import READY_MARKER
 from autograde.settings import Settings
 from autograde.submissions import Submission, find_students, refused_students, stage
+from autograde.trusted import written
 from autograde.trusted.collect import collect
 from autograde.trusted.combine import combine, show_verdicts
 from autograde.trusted.decide import Status, Verdict
 from helpers.checks.core import DEFERRED_VARIABLE
+
+#: nbgrader's words when the gradebook holds submissions of cells the solutions no longer have (or lack new ones).
+CELLS_CHANGED = "Cannot add or remove cells"
 
 #: Most severe first: the status column shows the first that applies.
 SEVERITY = ["flagged", "error", "timed out", "malformed", "missing notebook", "ok"]
@@ -94,6 +105,7 @@ class Result:
     details: dict[str, str] = field(default_factory=dict)  # per question, for the TA only
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (nbgrader, decide, feedback)
+    blank_written: list[str] = field(default_factory=list)  # "<notebook>:<grade_id>" of empty written answers
 
     def add_status(self, status: str) -> None:
         if SEVERITY.index(status) < SEVERITY.index(self.status):
@@ -432,7 +444,9 @@ def record_in_gradebook(db_url: str, result: Result, flagged: set[str], autograd
 
     ``autograded`` names the cells the grader scores (``"<notebook>:<grade_id>"``): each gets its
     automatic score and, unless a TA has already given it a manual score, is marked as not needing
-    a person in the formgrader. Every other grade cell (a written answer) is left to the TA.
+    a person in the formgrader. Every other grade cell is a written answer, left to the TA: an empty
+    one (``result.blank_written``) scores 0 and needs nobody, as nbgrader does for an unchanged answer;
+    any other waits for the TA ("needs manual grade") until it has a manual score.
     """
     with warnings.catch_warnings(), Gradebook(db_url) as gb:
         warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy autoflush warnings
@@ -441,25 +455,37 @@ def record_in_gradebook(db_url: str, result: Result, flagged: set[str], autograd
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 key = f"{notebook.name}:{grade.name}"
-                if key not in autograded:
-                    continue
-                grade.auto_score = result.scores.get(key, 0.0)
+                if key in autograded:
+                    grade.auto_score = result.scores.get(key, 0.0)
+                    needs_person = False
+                else:
+                    blank = key in result.blank_written
+                    grade.auto_score = 0.0 if blank else None
+                    needs_person = not blank
                 if grade.manual_score is None:
-                    grade.needs_manual_grade = False
+                    grade.needs_manual_grade = needs_person
             notebook.flagged = notebook.name in flagged
         gb.db.commit()
 
 
 def merge(result: Result, paths: Paths, feedback: Feedback) -> None:
-    """Bring one finished student into the course: gradebook, autograded/, feedback/, result file."""
+    """Bring one finished student into the course: gradebook, autograded/, feedback/, result file.
+
+    The autograded notebooks get each written question's model answer and rubric under the
+    student's answer, for the TA in the formgrader; feedback leaves them out.
+    """
     flagged = {flag.split(":", 1)[0] for flag in result.flags}
     autograded = {f"{ex.notebook}:{ex.grade_id}" for ex in all_exercises(paths.root)}
-    record_in_gradebook(paths.db_url, result, flagged, autograded)
+    questions = all_written_questions(paths.root)
     collected = paths.collected(result.student)
+    result.blank_written = written.blank_answers(collected, questions)
+    record_in_gradebook(paths.db_url, result, flagged, autograded)
     target = paths.root / "autograded" / result.student / ASSIGNMENT
     shutil.rmtree(paths.root / "autograded" / result.student, ignore_errors=True)
     if collected.is_dir():
         shutil.copytree(collected, target)
+        for notebook in sorted(target.glob("*.ipynb")):
+            written.add_rubrics(notebook, questions)
     clock = time.perf_counter()
     if collected.is_dir() and not feedback.generate(result.student):
         result.messages.append("nbgrader could not render this submission's feedback pages; the scores are "
@@ -499,8 +525,10 @@ class Feedback:
         return bool(outcome.get("success"))
 
 
-def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[str, float]) -> None:
+def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[str, float],
+                progress: WrittenProgress | None = None) -> None:
     """Write ``feedback/<student>/week08/index.html``: every question, score and message."""
+    progress = progress or WrittenProgress((), 0)
     folder = paths.root / "feedback" / result.student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -514,6 +542,13 @@ def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[s
             problem = result.problems.get(col.notebook)
             status = html.escape(problem) if problem else f'<a href="{col.notebook}.html">feedback</a>'
             rows.append(f"<tr class='nb'><th>{html.escape(col.notebook)}</th><th>{got}</th><th>{status}</th></tr>")
+        elif col.written:
+            if col.name in progress.waiting:
+                got, reason = f"? / {col.max_points:g}", "written answer: your TA has not graded it yet"
+            elif col.name in result.blank_written:
+                reason = "written answer: nothing was written"
+            else:
+                reason = "written answer, graded by your TA"
         else:
             reason = html.escape(why.get(col.name, "")) if scores.get(col.name, 0) < col.max_points else ""
             rows.append(f"<tr><td>&nbsp;&nbsp;{html.escape(col.grade_id)}</td><td>{got}</td><td>{reason}</td></tr>")
@@ -524,7 +559,8 @@ def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[s
 <style>body{{font-family:sans-serif;max-width:50em;margin:2em auto}}td,th{{padding:2px 10px;text-align:left}}
 tr.nb th{{border-top:1px solid #999}}</style></head><body>
 <h1>{ASSIGNMENT} feedback for {html.escape(result.student)}</h1>
-<p>Total: <b>{total:g} / {maximum:g}</b> &middot; status: {html.escape(result.status)}</p>
+<p>Total: <b>{total:g} / {maximum:g}</b> &middot; status: {html.escape(result.status)}
+{f"&middot; written answers: {html.escape(str(progress))}" if progress.total else ""}</p>
 {f"<h2>Notes</h2><ul>{notes}</ul>" if notes else ""}
 <table>{''.join(rows)}</table></body></html>
 """
@@ -580,7 +616,17 @@ def prepare(paths: Paths, key: str) -> None:
         paths.template_db.unlink(missing_ok=True)
         generate(Path(scratch) / "template", course_root=paths.root, db_url=f"sqlite:///{paths.template_db}")
         if course_db.exists():
-            generate(Path(scratch) / "course", course_root=paths.root)
+            try:
+                generate(Path(scratch) / "course", course_root=paths.root, capture=True)
+            except subprocess.CalledProcessError as error:
+                if CELLS_CHANGED in f"{error.stdout}{error.stderr}":
+                    raise SystemExit(
+                        "the solutions added or removed a graded cell since this class was graded, and nbgrader "
+                        "cannot change a graded assignment: run `make migrate` (it keeps every manual grade and "
+                        "comment, rebuilds gradebook.db and regrades the class; gradebook.db is untouched until "
+                        "then).") from None
+                sys.stderr.write(f"{error.stdout}{error.stderr}")
+                raise
         else:
             shutil.copyfile(paths.template_db, course_db)
     stamp.write_text(key)
@@ -632,7 +678,7 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
                     try:
                         merge(result, paths, feedback)
                         scores = student_scores(paths.db_url, sub.student)
-                        write_index(result, paths, cols, scores)
+                        write_index(result, paths, cols, scores, written_progress(paths.db_url, sub.student))
                     except Exception as error:  # noqa: BLE001 - one student's failure never stops the class
                         result.add_status("error")
                         result.messages.append(f"the grader failed while saving this result: "
@@ -655,7 +701,8 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     deciders.close()
     graded = {name: previous[name] for name in students if name in previous}
     write_grades(paths.grades, cols, {name: student_scores(paths.db_url, name) for name in graded},
-                 {name: r.status for name, r in graded.items()})
+                 {name: r.status for name, r in graded.items()},
+                 {name: written_progress(paths.db_url, name) for name in graded})
     from autograde.outputs.report import write_report
 
     write_report(root / "class_report", cols, graded, paths.grades)

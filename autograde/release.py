@@ -4,6 +4,10 @@ Runs ``nbgrader generate_assignment week08`` (which also records every graded
 cell in the gradebook, as autograding needs) into a scratch folder, then copies
 the result into ``notebooks/week08/``, writing only files whose bytes changed and
 removing notebooks whose solution is gone. A second release changes nothing.
+
+The release records the assignment in a throwaway gradebook: students' notebooks never depend on
+the class's ``gradebook.db``, so adding or removing an exercise after grading never blocks a
+release (``make grade`` records the new assignment, and ``make migrate`` carries manual grades over).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from autograde import ASSIGNMENT, COURSE_ROOT
 from autograde.nbgrader_cli import run_nbgrader
 
 
-def generate(release_dir: Path, course_root: Path = COURSE_ROOT, db_url: str | None = None) -> Path:
+def generate(release_dir: Path, course_root: Path = COURSE_ROOT, db_url: str | None = None,
+             capture: bool = False) -> Path:
     """Run ``nbgrader generate_assignment`` with its release folder set to ``release_dir``.
 
     Parameters
@@ -29,6 +34,8 @@ def generate(release_dir: Path, course_root: Path = COURSE_ROOT, db_url: str | N
         The course root holding ``nbgrader_config.py`` and ``solutions/``.
     db_url:
         Gradebook to record the assignment in (default: ``gradebook.db`` at the root).
+    capture:
+        Keep nbgrader's output (in the :class:`subprocess.CalledProcessError` on failure).
 
     Returns
     -------
@@ -38,7 +45,7 @@ def generate(release_dir: Path, course_root: Path = COURSE_ROOT, db_url: str | N
             f"--CourseDirectory.release_directory={release_dir}"]
     if db_url:
         args.append(f"--CourseDirectory.db_url={db_url}")
-    run_nbgrader(args, course_root=course_root)
+    run_nbgrader(args, course_root=course_root, capture=capture)
     return release_dir / ASSIGNMENT
 
 
@@ -65,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the student notebooks go (default: notebooks/week08)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="week08-release-") as scratch:
-        generated = generate(Path(scratch))
+        generated = generate(Path(scratch), db_url=f"sqlite:///{Path(scratch) / 'release.db'}")
         changed = sync(generated, args.target)
     print("\n".join(changed) if changed else "notebooks/ already up to date")
     return 0

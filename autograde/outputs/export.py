@@ -29,6 +29,7 @@ class Column:
     notebook: str
     grade_id: str | None  # None for a notebook total
     max_points: float
+    written: bool = False  # a written answer, graded by a person (nbgrader's manually graded answer)
 
 
 def columns(db_url: str) -> list[Column]:
@@ -38,10 +39,46 @@ def columns(db_url: str) -> list[Column]:
         assignment = gb.find_assignment(ASSIGNMENT)
         for notebook in sorted(assignment.notebooks, key=lambda n: n.name):
             cells = _source_order(notebook)
+            answers = {c.name for c in notebook.solution_cells}
             out.append(Column(notebook.name, notebook.name, None, sum(c.max_score for c in cells)))
-            out.extend(Column(f"{notebook.name}:{c.name}", notebook.name, c.name, c.max_score)
+            out.extend(Column(f"{notebook.name}:{c.name}", notebook.name, c.name, c.max_score, c.name in answers)
                        for c in cells)
     return out
+
+
+@dataclass(frozen=True)
+class WrittenProgress:
+    """How far a TA is with one student's written answers."""
+
+    waiting: tuple[str, ...]  # "<notebook>:<grade_id>" of the answers a person still has to grade
+    total: int  # written answers in the assignment
+
+    @property
+    def pending(self) -> int:
+        return len(self.waiting)
+
+    def __str__(self) -> str:
+        if not self.total:
+            return ""
+        return f"pending ({self.pending} of {self.total})" if self.pending else "graded"
+
+
+def written_progress(db_url: str, student: str) -> WrittenProgress:
+    """Written answers of ``student`` still waiting for a TA (nbgrader's "needs manual grade")."""
+    with Gradebook(db_url) as gb:
+        assignment = gb.find_assignment(ASSIGNMENT)
+        total = sum(len({c.name for c in nb.solution_cells} & {c.name for c in nb.grade_cells})
+                    for nb in assignment.notebooks)
+        try:
+            submission = gb.find_submission(ASSIGNMENT, student)
+        except MissingEntry:
+            return WrittenProgress((), total)
+        waiting = []
+        for notebook in submission.notebooks:
+            answers = {c.name for c in notebook.notebook.solution_cells}
+            waiting.extend(f"{notebook.name}:{g.name}" for g in notebook.grades
+                           if g.name in answers and g.needs_manual_grade)
+    return WrittenProgress(tuple(sorted(waiting)), total)
 
 
 def _source_order(notebook) -> list:
@@ -87,6 +124,7 @@ def write_grades(
     cols: list[Column],
     students: Mapping[str, Mapping[str, float]],
     statuses: Mapping[str, str],
+    written: Mapping[str, WrittenProgress] | None = None,
 ) -> None:
     """Write ``grades.csv``.
 
@@ -99,16 +137,29 @@ def write_grades(
     students:
         ``{student: {column name: score}}``; a missing score is written as 0.
     statuses:
-        ``{student: status}`` (``ok``, ``timed out``, ``malformed``, ``flagged``, ...).
+        ``{student: status}`` of the automatic grading (``ok``, ``timed out``, ``malformed``, ...).
+    written:
+        ``{student: progress}`` of the TA's grading of written answers: the ``written_status``
+        column says ``pending (k of n)`` until every non-empty answer has a manual score.
+
+    ``total`` is every point scored so far; ``autograded`` and ``written`` split it, and every written
+    answer also has its own column (``<notebook>:<grade_id>``) next to the notebook's checks.
     """
+    written = written or {}
     notebook_cols = [c for c in cols if c.grade_id is None]
-    header = [spreadsheet_safe(h) for h in ["student", "status", "total", *[c.name for c in cols]]]
+    written_cols = [c for c in cols if c.written]
+    header = [spreadsheet_safe(h) for h in ["student", "status", "total", "autograded", "written",
+                                            "written_status", *[c.name for c in cols]]]
     total_max = sum(c.max_points for c in notebook_cols)
-    rows = [["max_points", "", _fmt(total_max), *[_fmt(c.max_points) for c in cols]]]
+    written_max = sum(c.max_points for c in written_cols)
+    rows = [["max_points", "", _fmt(total_max), _fmt(total_max - written_max), _fmt(written_max), "",
+             *[_fmt(c.max_points) for c in cols]]]
     for student in sorted(students):
         scores = students[student]
         total = sum(scores.get(c.name, 0.0) for c in notebook_cols)
+        by_hand = sum(scores.get(c.name, 0.0) for c in written_cols)
         rows.append([spreadsheet_safe(student), spreadsheet_safe(statuses.get(student, "ok")), _fmt(total),
+                     _fmt(total - by_hand), _fmt(by_hand), str(written.get(student, "")),
                      *[_fmt(scores.get(c.name, 0.0)) for c in cols]])
     tmp = path.with_suffix(".csv.tmp")
     with tmp.open("w", newline="") as handle:

@@ -9,6 +9,9 @@ cleared. :class:`ScrubHiddenTests` runs in ``GenerateFeedback.preprocessors``
 - replaces the traceback of an error by one plain line, ``<error name>: <message>``.
 
 The student's own cells keep their tracebacks: those are the student's code.
+
+:class:`RemoveRubrics` drops the TA-only model answers and rubrics that the grader puts under each
+written answer of the autograded notebook (:mod:`autograde.trusted.written`), so feedback never has them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,23 @@ def plain_error(output: NotebookNode) -> NotebookNode:
     output["evalue"] = first
     output["traceback"] = [f"{name}: {first}"]
     return output
+
+
+class RemoveRubrics(Preprocessor):
+    """Remove every cell marked ``metadata.week08.rubric`` (the TA's model answers and rubrics)."""
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        nb.cells = [c for c in nb.cells if not is_rubric(c)]
+        return nb, resources
+
+
+def is_rubric(cell: NotebookNode) -> bool:
+    """Whether ``cell`` is a TA-only rubric cell (any other shape of metadata is the student's, kept)."""
+    meta = cell.get("metadata")
+    marker = meta.get("week08") if isinstance(meta, dict) else None
+    return isinstance(marker, dict) and "rubric" in marker
 
 
 class ScrubHiddenTests(Preprocessor):
