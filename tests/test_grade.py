@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograde.catalog import all_exercises
+from autograde import ASSIGNMENT
+from autograde.catalog import all_exercises, all_written_questions
 from autograde.grade import grade_class
 from autograde.simulate import student_copy, write_submission
 from tests.conftest import FIRST, make_course
@@ -60,7 +61,7 @@ def graded(tmp_path_factory):
 
 
 def _max(graded) -> float:
-    return float(graded["rows"]["max_points"]["total"])
+    return float(graded["rows"]["max_points"]["autograded"])
 
 
 def test_every_student_has_a_row(graded):
@@ -69,8 +70,28 @@ def test_every_student_has_a_row(graded):
 
 
 def test_solution_scores_full_marks(graded):
-    assert float(graded["rows"]["complete"]["total"]) == _max(graded) == sum(
+    row, top = graded["rows"]["complete"], graded["rows"]["max_points"]
+    assert float(row["autograded"]) == float(top["autograded"]) == sum(
         ex.points for ex in all_exercises() if ex.notebook == FIRST)
+    assert float(row["total"]) == float(row["autograded"])  # written answers wait for the TA
+
+
+def test_written_answers_have_their_own_columns_and_wait_for_the_ta(graded):
+    rows, top = graded["rows"], graded["rows"]["max_points"]
+    questions = [q for q in all_written_questions() if q.notebook == FIRST]
+    assert questions and float(top["written"]) == sum(q.points for q in questions)
+    assert float(top["total"]) == float(top["autograded"]) + float(top["written"])
+    assert all(f"{FIRST}:{q.grade_id}" in top for q in questions)
+    assert rows["complete"]["written_status"] == f"pending ({len(questions)} of {len(questions)})"
+    assert rows["released"]["written_status"] == "graded"  # empty answers score 0 and need nobody
+
+
+def test_the_ta_sees_each_rubric_and_the_student_never_does(graded):
+    root = graded["root"]
+    rubric = next(q for q in all_written_questions() if q.notebook == FIRST).rubric.splitlines()[0]
+    assert rubric in (root / "autograded" / "complete" / ASSIGNMENT / f"{FIRST}.ipynb").read_text()
+    feedback = "".join(p.read_text() for p in (root / "feedback" / "complete").rglob("*.html"))
+    assert "YOUR ANSWER HERE" not in feedback and "For the TA only" not in feedback and rubric not in feedback
 
 
 def test_release_as_released_scores_zero_on_every_cell(graded):

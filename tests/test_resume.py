@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
@@ -52,11 +53,30 @@ def test_killed_run_resumes_to_the_same_grades(reference_run, tmp_path):
     assert (root / "grades.csv").read_bytes() == (reference_run / "grades.csv").read_bytes()
 
 
-def test_the_formgrader_asks_a_person_only_for_cells_no_check_scored(reference_run):
+def test_the_formgrader_asks_a_person_only_for_written_answers(reference_run):
     with Gradebook(f"sqlite:///{reference_run / 'gradebook.db'}") as gb:
-        waiting = [(g.student.id, g.notebook.name, g.name) for g in gb.db.query(Grade).all() if g.needs_manual_grade]
+        waiting = sorted((g.student.id, g.notebook.name, g.name) for g in gb.db.query(Grade).all()
+                         if g.needs_manual_grade)
         scored = [g for g in gb.db.query(Grade).all() if g.auto_score is not None]
-    assert scored and waiting == []
+    assert scored and waiting == [(student, "01_tiny", "explain") for student in sorted(STUDENTS)]
+
+
+def test_a_written_grade_and_comment_from_the_gradebook_api_survive_make_grade(reference_run):
+    db = f"sqlite:///{reference_run / 'gradebook.db'}"
+    with Gradebook(db) as gb:  # what the formgrader does when a TA grades ann's written answer
+        grade = gb.find_grade("explain", "01_tiny", "week08", "ann")
+        grade.manual_score, grade.needs_manual_grade = 0.5, False
+        gb.find_comment("explain", "01_tiny", "week08", "ann").manual_comment = "Say why it is zero."
+        gb.db.commit()
+    grade_class(reference_run / "submitted", root=reference_run, student="ann", force=True)
+    with Gradebook(db) as gb:
+        assert gb.find_grade("explain", "01_tiny", "week08", "ann").score == 0.5
+        assert gb.find_comment("explain", "01_tiny", "week08", "ann").manual_comment == "Say why it is zero."
+    with (reference_run / "grades.csv").open() as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert (rows["ann"]["total"], rows["ann"]["written"], rows["ann"]["01_tiny:explain"]) == ("2.5", "0.5", "0.5")
+    assert rows["ann"]["written_status"] == "graded"
+    assert rows["cat"]["written_status"] == "pending (1 of 1)"
 
 
 def test_manual_grades_survive_an_autograde_rerun(reference_run):

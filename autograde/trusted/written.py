@@ -16,6 +16,7 @@ compared with the stub.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -25,13 +26,15 @@ from autograde.outputs.feedback import is_rubric
 
 #: What nbgrader's release leaves in a markdown answer cell.
 STUB = "YOUR ANSWER HERE"
+#: What nbgrader writes into an answer cell that the submission had deleted (``add_missing_cells``).
+ADDED_BACK = re.compile(r"This cell \(id:[^)]*\) was missing from the submission\. It was added back by nbgrader\.")
 #: The metadata key of the rubric cells the grader adds (removed from feedback).
 RUBRIC_KEY = "rubric"
 
 
 def is_blank(text: str) -> bool:
-    """Whether a written answer says nothing: empty, or only the release's stub."""
-    return not text.replace(STUB, "").strip()
+    """Whether a written answer says nothing: empty, only the release's stub, or a cell nbgrader put back."""
+    return not ADDED_BACK.sub("", text).replace(STUB, "").strip()
 
 
 def answers(path: Path, questions: list[WrittenQuestion]) -> dict[str, str]:
