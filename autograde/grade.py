@@ -106,6 +106,7 @@ class Result:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (nbgrader, decide, feedback)
     blank_written: list[str] = field(default_factory=list)  # "<notebook>:<grade_id>" of empty written answers
+    manual_key: str = ""  # fingerprint of the TA's grades and comments the feedback pages were made with
 
     def add_status(self, status: str) -> None:
         if SEVERITY.index(status) < SEVERITY.index(self.status):
@@ -491,6 +492,7 @@ def merge(result: Result, paths: Paths, feedback: Feedback) -> None:
         result.messages.append("nbgrader could not render this submission's feedback pages; the scores are "
                                "not affected (ask the TA).")
     result.stages["feedback"] = round(time.perf_counter() - clock, 2)
+    result.manual_key = manual_fingerprint(paths.db_url, result.student)
     save_result(result, paths)
     shutil.rmtree(paths.scratch(result.student), ignore_errors=True)
     shutil.rmtree(collected, ignore_errors=True)
@@ -551,6 +553,7 @@ def write_index(result: Result, paths: Paths, cols: list[Column], scores: dict[s
                 reason = "written answer, graded by your TA"
         else:
             reason = html.escape(why.get(col.name, "")) if scores.get(col.name, 0) < col.max_points else ""
+        if col.grade_id is not None:
             rows.append(f"<tr><td>&nbsp;&nbsp;{html.escape(col.grade_id)}</td><td>{got}</td><td>{reason}</td></tr>")
     total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
     maximum = sum(c.max_points for c in cols if c.grade_id is None)
@@ -570,6 +573,43 @@ tr.nb th{{border-top:1px solid #999}}</style></head><body>
             f"<!doctype html><html><head>{CSP_META}</head><body><h1>{html.escape(notebook)}</h1>"
             f"<p>This notebook was not graded: {html.escape(problem)}</p>"
             "<p>It scores 0. Ask your TA if you think this is wrong.</p></body></html>\n")
+
+
+def manual_fingerprint(db_url: str, student: str) -> str:
+    """A digest of every manual score, extra credit and comment of ``student`` in the gradebook."""
+    from nbgrader.api import MissingEntry
+
+    records = []
+    with warnings.catch_warnings(), Gradebook(db_url) as gb:
+        warnings.simplefilter("ignore")
+        try:
+            submission = gb.find_submission(ASSIGNMENT, student)
+        except MissingEntry:
+            return ""
+        for notebook in submission.notebooks:
+            records += [(notebook.name, g.name, g.manual_score, g.extra_credit) for g in notebook.grades
+                        if g.manual_score is not None or g.extra_credit]
+            records += [(notebook.name, c.name, c.manual_comment) for c in notebook.comments if c.manual_comment]
+    return hashlib.sha256(json.dumps(sorted(records, key=str)).encode()).hexdigest()[:16]
+
+
+def refresh_feedback(graded: dict[str, Result], just_graded: set[str], paths: Paths, cols: list[Column],
+                     feedback: Feedback) -> None:
+    """Bring the feedback of students not regraded this run up to date with the gradebook.
+
+    A TA's manual grades and comments (written answers, overrides) reach a student's feedback pages at
+    the next ``make grade`` even when the submission did not change: nbgrader's pages are generated again
+    when the student's manual grades changed since they were made; the index is rewritten every run.
+    """
+    for name, result in sorted(graded.items()):
+        if name in just_graded or result.content_hash == "error":
+            continue
+        key = manual_fingerprint(paths.db_url, name)
+        if key != result.manual_key and (paths.root / "autograded" / name / ASSIGNMENT).is_dir():
+            feedback.generate(name)
+            result.manual_key = key
+            save_result(result, paths)
+        write_index(result, paths, cols, student_scores(paths.db_url, name), written_progress(paths.db_url, name))
 
 
 def load_results(paths: Paths) -> dict[str, Result]:
@@ -700,6 +740,7 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     pool.shutdown()
     deciders.close()
     graded = {name: previous[name] for name in students if name in previous}
+    refresh_feedback(graded, {sub.student for sub in todo}, paths, cols, feedback)
     write_grades(paths.grades, cols, {name: student_scores(paths.db_url, name) for name in graded},
                  {name: r.status for name, r in graded.items()},
                  {name: written_progress(paths.db_url, name) for name in graded})

@@ -68,6 +68,10 @@ def test_a_written_grade_and_comment_from_the_gradebook_api_survive_make_grade(r
         grade.manual_score, grade.needs_manual_grade = 0.5, False
         gb.find_comment("explain", "01_tiny", "week08", "ann").manual_comment = "Say why it is zero."
         gb.db.commit()
+    grade_class(reference_run / "submitted", root=reference_run)  # nothing changed: nobody is regraded ...
+    pages = reference_run / "feedback" / "ann" / "week08"
+    assert "Say why it is zero." in (pages / "01_tiny.html").read_text()  # ... but ann's feedback shows the TA's
+    assert "0.5 / 1" in (pages / "index.html").read_text()
     grade_class(reference_run / "submitted", root=reference_run, student="ann", force=True)
     with Gradebook(db) as gb:
         assert gb.find_grade("explain", "01_tiny", "week08", "ann").score == 0.5

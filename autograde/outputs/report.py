@@ -1,7 +1,8 @@
 """The class report: ``class_report/index.html`` with PNG figures.
 
 - score distribution per notebook (histograms);
-- pass rate per question (horizontal bars, the hardest at the top);
+- pass rate per autograded question (horizontal bars, the hardest at the top; written answers are the TA's);
+- how many students still have written answers waiting for a TA;
 - the slowest submissions and every flagged or broken one, with the reasons.
 """
 
@@ -52,7 +53,7 @@ def _score_figure(out: Path, cols: list[Column], rows: list[dict[str, str]]) -> 
 
 
 def _pass_rate_figure(out: Path, cols: list[Column], rows: list[dict[str, str]]) -> list[tuple[str, float]]:
-    questions = [c for c in cols if c.grade_id is not None]
+    questions = [c for c in cols if c.grade_id is not None and not c.written]  # written answers: the TA's
     rates = [(c.name, sum(float(r[c.name]) >= c.max_points for r in rows) / max(len(rows), 1)) for c in questions]
     rates.sort(key=lambda item: (item[1], item[0]), reverse=True)
     fig, ax = plt.subplots(figsize=(8, 0.25 * len(rates) + 1.2))
@@ -60,7 +61,7 @@ def _pass_rate_figure(out: Path, cols: list[Column], rows: list[dict[str, str]])
     ax.set_xlim(0, 100)
     ax.set_xlabel("students with full points (%)")
     ax.tick_params(axis="y", labelsize=7)
-    ax.set_title("Pass rate per question (hardest at the bottom)")
+    ax.set_title("Students with full points, per autograded question (hardest at the top)")
     fig.tight_layout()
     fig.savefig(out, dpi=100)
     plt.close(fig)
@@ -86,6 +87,7 @@ def write_report(folder: Path, cols: list[Column], results: Mapping[str, Any], g
     slowest = sorted(results.values(), key=lambda r: (-r.seconds, r.student))[:10]
     attention = [r for r in sorted(results.values(), key=lambda r: r.student) if r.status != "ok"]
     totals = [float(r["total"]) for r in rows]
+    waiting = [r["student"] for r in rows if r.get("written_status", "").startswith("pending")]
     mean = sum(totals) / len(totals) if totals else 0.0
 
     def table(items, header):
@@ -97,7 +99,8 @@ def write_report(folder: Path, cols: list[Column], results: Mapping[str, Any], g
 vertical-align:top}}img{{max-width:100%}}</style></head><body>
 <h1>Week 8: class report</h1>
 <p>{len(rows)} students &middot; mean total {mean:.1f} of {maxima.get('total', '?')} &middot;
-{len(attention)} need attention (flagged, timed out, malformed, missing or error).</p>
+{len(attention)} need attention (flagged, timed out, malformed, missing or error) &middot;
+{len(waiting)} still have written answers for a TA to grade (formgrader).</p>
 <h2>Scores</h2><img src="{_inline(folder / "scores.png")}" alt="score distribution per notebook">
 <h2>Pass rate per question</h2><img src="{_inline(folder / "pass_rates.png")}" alt="pass rate per question">
 {table([(name, f"{100 * rate:.0f}%") for name, rate in reversed(rates[-10:])], ["hardest questions", "pass rate"])}
