@@ -11,8 +11,9 @@ STUDENT ?=
 FORCE   ?=
 SUBMITTED ?=
 JOBS    ?=
+SCHEDULER ?=
 
-.PHONY: setup lab release grade migrate test lint bench bench-grade clean check dashboard student-bundle browser sandbox
+.PHONY: setup lab release grade migrate scheduler worker test lint bench bench-grade clean check dashboard student-bundle browser sandbox
 
 setup: $(STAMP)
 
@@ -32,10 +33,22 @@ release: setup  ## regenerate notebooks/ from solutions/ (nbgrader generate_assi
 	$(PY) -m autograde.release
 
 grade: setup sandbox  ## grade submitted/ (or the demo class when submitted/ is empty)
-	$(PY) -m autograde.grade $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) $(if $(SUBMITTED),--submitted $(SUBMITTED)) $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m autograde.grade $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) $(if $(SUBMITTED),--submitted $(SUBMITTED)) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 migrate: setup sandbox  ## after adding or removing an exercise in a graded class: keep manual grades, rebuild gradebook.db, regrade
 	$(PY) -m autograde.migrate $(if $(SUBMITTED),--submitted $(SUBMITTED))
+
+# Grading on many machines (docs/scaling.md): a Dask scheduler, and workers on every grading machine.
+HOST     ?= 127.0.0.1
+PORT     ?= 8786
+NWORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+
+scheduler: setup  ## a Dask scheduler for `make grade SCHEDULER=tcp://HOST:PORT` (HOST= an address only the course's machines reach)
+	$(BIN)/dask scheduler --host $(HOST) --port $(PORT) --no-dashboard
+
+worker: setup sandbox  ## Dask workers grading for SCHEDULER=tcp://HOST:PORT (one student per core, in the sandbox)
+	@test -n "$(SCHEDULER)" || { echo "usage: make worker SCHEDULER=tcp://HOST:PORT"; exit 2; }
+	DASK_DISTRIBUTED__WORKER__DAEMON=False $(BIN)/dask worker $(SCHEDULER) --nworkers $(NWORKERS) --nthreads 1 --no-dashboard
 
 check: setup  ## run the public checks over notebooks/ (never writes into them)
 	$(PY) -m helpers.check_notebooks notebooks/week08

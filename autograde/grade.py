@@ -34,6 +34,7 @@ when ``submitted/`` holds no student):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import html
 import json
@@ -47,6 +48,7 @@ import tempfile
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -118,10 +120,19 @@ class Paths:
     """Where grading reads and writes, relative to one course root."""
 
     root: Path
+    #: Grading state and scratch courses (default ``<root>/.grading``; a cluster worker uses a folder of its own).
+    work_dir: Path | None = None
+    #: Where the reference's expected values are kept (default: ``work``; shared by a worker's tasks).
+    cache_dir: Path | None = None
 
     @property
     def work(self) -> Path:
-        return self.root / ".grading"
+        return self.work_dir or self.root / ".grading"
+
+    @property
+    def private(self) -> list[Path]:
+        """This run's folders that no sandbox may see (besides :func:`secret_paths`)."""
+        return [self.work, self.expected.parent]
 
     @property
     def results(self) -> Path:
@@ -134,7 +145,7 @@ class Paths:
     @property
     def expected(self) -> Path:
         """The reference's answers to the checks, computed once per version of the checks (trusted)."""
-        return self.work / "expected" / grading_key(self.root)
+        return (self.cache_dir or self.work) / "expected" / grading_key(self.root)
 
     @property
     def db_url(self) -> str:
@@ -266,13 +277,31 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
     5. end the sandbox and everything it started.
     """
     start = time.perf_counter()
-    result = Result(sub.student, sub.content_hash())
-    scratch = paths.scratch(sub.student)
+    scratch = new_scratch(paths, sub.student)
+    stage(sub, notebooks, scratch / "submitted")
+    return grade_staged(sub, paths, settings, deciders, hidden=[submitted], start=start)
+
+
+def new_scratch(paths: Paths, student: str) -> Path:
+    """An empty scratch course for ``student``: nbgrader's configuration and an empty gradebook."""
+    scratch = paths.scratch(student)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     shutil.copyfile(paths.root / "nbgrader_config.py", scratch / "nbgrader_config.py")
     shutil.copyfile(paths.template_db, scratch / "gradebook.db")
-    stage(sub, notebooks, scratch / "submitted")
+    return scratch
+
+
+def grade_staged(sub: Submission, paths: Paths, settings: Settings, deciders: Deciders,
+                 hidden: list[Path] | None = None, start: float | None = None) -> Result:
+    """Steps 2 to 5 of :func:`grade_student`, for notebooks already staged in the student's scratch course.
+
+    ``sub`` says what staging found (``problems``, ``notes``, ``staged``); ``hidden`` adds folders
+    the sandbox must not see (the class's submissions).
+    """
+    start = time.perf_counter() if start is None else start
+    result = Result(sub.student, sub.content_hash())
+    scratch = paths.scratch(sub.student)
     result.problems = dict(sub.problems)
     result.messages = list(sub.notes)
     for problem in sub.problems.values():
@@ -284,7 +313,8 @@ def grade_student(sub: Submission, paths: Paths, notebooks: list[str], submitted
     # outside a git repository) go in a folder of their own, outside the course's repository,
     # shown read-only to this student's sandbox only.
     shared = Path(tempfile.mkdtemp(prefix=f"week08-{sub.student}-"))
-    jail = sandbox.Jail(writable=scratch, hidden=[*secret_paths(paths.root), submitted], visible=[shared])
+    jail = sandbox.Jail(writable=scratch, hidden=[*secret_paths(paths.root), *paths.private, *(hidden or [])],
+                        visible=[shared])
     log = paths.work / "logs" / f"{sub.student}.stderr"
     log.parent.mkdir(parents=True, exist_ok=True)
     clock = time.perf_counter()
@@ -431,10 +461,19 @@ class Deciders:
 def _quiet_worker() -> None:
     from threadpoolctl import threadpool_limits
 
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
     os.environ.update(environment())
     threadpool_limits(limits=1, user_api="blas")  # as in the notebooks: small matrices, one student per core
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this trusted worker when the process that started it is gone (killed: no shutdown to wait for)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 # -- merging, in the main thread ----------------------------------------------------------
@@ -699,46 +738,36 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     for name, why in refused_students(submitted).items():
         print(f"not graded: the folder {name!r} in {submitted}: {why}. Rename it to the student's id.")
     cols = columns(paths.db_url)
-    workers = max(1, jobs or settings.workers)
-    pool = ThreadPoolExecutor(max_workers=workers)
-    deciders = Deciders(workers)
-    if todo:
-        deciders.warm(root, len(todo))
+    if settings.scheduler:
+        from autograde.cluster import ClusterGrading
+
+        runner: Grading = ClusterGrading(settings.scheduler, paths, notebooks, settings)
+    else:
+        runner = LocalGrading(paths, notebooks, submitted, settings, max(1, jobs or settings.workers))
     feedback = Feedback(root)
-    running: dict[Future, Submission] = {
-        pool.submit(_grade_safely, sub, paths, notebooks, submitted, settings, deciders): sub for sub in todo}
     try:
         with tqdm(total=len(todo), unit="student", desc="grading", dynamic_ncols=True) as bar:
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    sub = running.pop(future)
-                    result = future.result()
-                    result.content_hash = f"{key}:{result.content_hash}"
-                    try:
-                        merge(result, paths, feedback)
-                        scores = student_scores(paths.db_url, sub.student)
-                        write_index(result, paths, cols, scores, written_progress(paths.db_url, sub.student))
-                    except Exception as error:  # noqa: BLE001 - one student's failure never stops the class
-                        result.add_status("error")
-                        result.messages.append(f"the grader failed while saving this result: "
-                                               f"{type(error).__name__}: {error}")
-                        result.content_hash = "error"  # graded again next run
-                        save_result(result, paths)
-                        scores = {}
-                    previous[sub.student] = result
-                    total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
-                    bar.write(f"{sub.student}: {total:g} points, {result.status} ({result.seconds:.0f} s)")
-                    bar.update(1)
+            for sub, result in runner.run(todo):
+                result.content_hash = f"{key}:{result.content_hash}"
+                try:
+                    merge(result, paths, feedback)
+                    scores = student_scores(paths.db_url, sub.student)
+                    write_index(result, paths, cols, scores, written_progress(paths.db_url, sub.student))
+                except Exception as error:  # noqa: BLE001 - one student's failure never stops the class
+                    result.add_status("error")
+                    result.messages.append(f"the grader failed while saving this result: "
+                                           f"{type(error).__name__}: {error}")
+                    result.content_hash = "error"  # graded again next run
+                    save_result(result, paths)
+                    scores = {}
+                previous[sub.student] = result
+                total = sum(scores.get(c.name, 0) for c in cols if c.grade_id is None)
+                bar.write(f"{sub.student}: {total:g} points, {result.status} ({result.seconds:.0f} s)")
+                bar.update(1)
     except BaseException:
-        for future in running:
-            future.cancel()
-        sandbox.kill_all()
-        pool.shutdown(wait=False, cancel_futures=True)
-        deciders.reset()
+        runner.abort()
         raise
-    pool.shutdown()
-    deciders.close()
+    runner.close()
     graded = {name: previous[name] for name in students if name in previous}
     refresh_feedback(graded, {sub.student for sub in todo}, paths, cols, feedback)
     write_grades(paths.grades, cols, {name: student_scores(paths.db_url, name) for name in graded},
@@ -749,6 +778,49 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
     write_report(root / "class_report", cols, graded, paths.grades)
     print(f"wrote grades.csv, feedback/ and class_report/ for {len(graded)} students")
     return paths.grades
+
+
+class Grading:
+    """Where students are graded: :meth:`run` yields each ``(submission, result)`` as it finishes."""
+
+    def run(self, todo: list[Submission]) -> Iterator[tuple[Submission, Result]]:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        """Stop at once (Ctrl-C, a crash of the driver): nothing keeps running."""
+
+    def close(self) -> None:
+        """Release the workers after a complete run."""
+
+
+class LocalGrading(Grading):
+    """On this machine: ``workers`` students at a time (threads), deciding in spawned trusted processes."""
+
+    def __init__(self, paths: Paths, notebooks: list[str], submitted: Path, settings: Settings,
+                 workers: int) -> None:
+        self.paths, self.notebooks, self.submitted, self.settings = paths, notebooks, submitted, settings
+        self.pool = ThreadPoolExecutor(max_workers=workers)
+        self.deciders = Deciders(workers)
+
+    def run(self, todo: list[Submission]) -> Iterator[tuple[Submission, Result]]:
+        if todo:
+            self.deciders.warm(self.paths.root, len(todo))
+        running: dict[Future, Submission] = {
+            self.pool.submit(_grade_safely, sub, self.paths, self.notebooks, self.submitted, self.settings,
+                             self.deciders): sub for sub in todo}
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield running.pop(future), future.result()
+
+    def abort(self) -> None:
+        sandbox.kill_all()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.deciders.reset()
+
+    def close(self) -> None:
+        self.pool.shutdown()
+        self.deciders.close()
 
 
 def _grade_safely(sub: Submission, paths: Paths, notebooks: list[str], submitted: Path,
@@ -772,12 +844,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="regrade everyone, changed or not")
     parser.add_argument("--jobs", type=int, default=None,
                         help="students graded at once (default: WEEK08_JOBS, or one per core)")
+    parser.add_argument("--scheduler", default=None,
+                        help="grade on the workers of the Dask scheduler at this address, e.g. tcp://HOST:8786 "
+                             "(default: WEEK08_SCHEDULER, or this machine); see docs/scaling.md")
     parser.add_argument("--root", type=Path, default=COURSE_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
     submitted = (args.submitted or default_submitted(root)).resolve()
     try:
-        grade_class(submitted, root=root, student=args.student, force=args.force, jobs=args.jobs)
+        settings = Settings.from_environ()
+        if args.scheduler is not None:
+            settings = dataclasses.replace(settings, scheduler=args.scheduler)
+        grade_class(submitted, root=root, student=args.student, force=args.force, jobs=args.jobs, settings=settings)
     except KeyboardInterrupt:
         print("\ninterrupted: students already graded are saved; `make grade` resumes.", file=sys.stderr)
         return 130

@@ -31,6 +31,8 @@ class Settings:
     max_file_mb: int = _setting(1024, "largest file a submission may write (RLIMIT_FSIZE), in MB")
     max_output_mb: int = _setting(50, "largest graded notebook copied back from a sandbox, in MB")
     jobs: int = _setting(0, "students graded at once (0: one per core)")
+    scheduler: str = _setting("", "address of a Dask scheduler (tcp://HOST:8786): grade each student on its workers "
+                                  "(docs/scaling.md); empty: on this machine")
     sandbox: str = _setting("bwrap", "isolation: bwrap (bubblewrap: own PID namespace, private /tmp and /dev/shm; "
                                      "used when installed) or unshare (the older fallback, no PID namespace)")
     # Read by helpers/ (the student package), listed for completeness:
