@@ -9,14 +9,18 @@ notebooks, a mix of complete, half-done and unanswered answers) this measures:
    student's kernel), so both graders grade the same questions the same way;
 2. ``make grade`` (``autograde.grade``, ``--jobs`` workers, default one per core):
    the sandbox, the trusted decision, feedback and the class report;
-3. executing every submitted notebook once with nbclient in grading mode
+3. ``make grade SCHEDULER=...`` through a local Dask cluster (a scheduler and ``--jobs``
+   worker processes on 127.0.0.1) on a copy of the same class: the ratio to (2), the
+   Dask overhead per student, CPU seconds and peak memory (cgroups around the cluster)
+   and the bytes shipped each way per student (docs/scaling.md);
+4. executing every submitted notebook once with nbclient in grading mode
    (``NBGRADER_EXECUTION=autograde``, the environment student code gets while
    grading: :func:`autograde.nbgrader_cli.grading_environment`), public checks
    included: the floor any grader pays;
 
 and reports the speed-up of (2) over (1), whether both give the same score per
 notebook, and the overhead per submission: (2) for one student graded alone
-(``make grade STUDENT=...``) against (3) for that student's notebooks, in
+(``make grade STUDENT=...``) against (4) for that student's notebooks, in
 wall-clock time and in CPU time. CPU time is read from a ``cpuacct`` cgroup
 around each command, so it counts every process the command started, also
 those that outlived their parent (the sandbox's call servers); without
@@ -27,16 +31,19 @@ Results are saved to ``bench/results/grading.json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -135,6 +142,73 @@ def ours(root: Path, jobs: int, student: str | None = None) -> tuple[float, floa
     return measured(command, "ours", cwd=COURSE_ROOT)
 
 
+MEMORY = Path("/sys/fs/cgroup/memory")
+
+
+@contextlib.contextmanager
+def dask_cluster(jobs: int) -> Iterator[dict]:
+    """A Dask scheduler and ``jobs`` worker processes on 127.0.0.1, in cgroups of their own (CPU, memory)."""
+    from distributed import Client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    groups = {}
+    for kind, root in (("cpu", CPUACCT), ("memory", MEMORY)):
+        group = root / "week08-bench" / f"dask-{os.getpid()}"
+        try:
+            group.mkdir(parents=True, exist_ok=True)
+            groups[kind] = group
+        except OSError:
+            pass
+
+    def join() -> None:
+        for group in groups.values():
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    dask = str(Path(sys.executable).parent / "dask")
+    started = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=join,
+                                start_new_session=True)]  # noqa: PLW1509
+    address = f"tcp://127.0.0.1:{port}"
+    started.append(subprocess.Popen([dask, "worker", address, "--nworkers", str(jobs), "--nthreads", "1",
+                                     "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, preexec_fn=join, start_new_session=True))  # noqa: PLW1509
+    try:
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(jobs, timeout=120)
+        yield {"address": address, "groups": groups}
+    finally:
+        for process in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, 9)
+            process.wait()
+        for group in groups.values():
+            for _ in range(100):
+                with contextlib.suppress(OSError):
+                    group.rmdir()
+                    break
+                time.sleep(0.1)
+
+
+def through_dask(root: Path, jobs: int) -> dict:
+    """``make grade SCHEDULER=...`` on a local cluster of ``jobs`` workers: wall, CPU (driver and workers), peak memory."""
+    with dask_cluster(jobs) as cluster:
+        cpu_group, memory_group = cluster["groups"].get("cpu"), cluster["groups"].get("memory")
+        before = int((cpu_group / "cpuacct.usage").read_text()) if cpu_group else 0
+        if memory_group:
+            (memory_group / "memory.max_usage_in_bytes").write_text("0")
+        command = [sys.executable, "-m", "autograde.grade", "--root", str(root), "--submitted",
+                   str(root / "submitted"), "--scheduler", cluster["address"]]
+        wall, driver_cpu = measured(command, "dask-driver", cwd=COURSE_ROOT)
+        workers_cpu = (int((cpu_group / "cpuacct.usage").read_text()) - before) / 1e9 if cpu_group else float("nan")
+        peak = int((memory_group / "memory.max_usage_in_bytes").read_text()) if memory_group else 0
+    shipped = json.loads((root / ".grading" / "cluster.json").read_text())
+    return {"wall_s": wall, "driver_cpu_s": driver_cpu, "workers_cpu_s": workers_cpu, "workers_peak_bytes": peak,
+            **{k: shipped[k] for k in ("students", "sent_bytes", "received_bytes")}}
+
+
 def nbgrader_scores(root: Path) -> dict[tuple[str, str], float]:
     out = {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
@@ -199,6 +273,22 @@ def main(argv: list[str] | None = None) -> int:
     t_ours, c_ours = ours(ours_root, args.jobs)
     print(f"make grade ({args.jobs} workers, sandbox, trusted decision, feedback, report): {t_ours:.0f} s "
           f"({c_ours:.0f} s CPU)", flush=True)
+    dask_root = make_course(base / "dask", args.students)
+    dask = through_dask(dask_root, args.jobs)
+    same_csv = (dask_root / "grades.csv").read_bytes() == (ours_root / "grades.csv").read_bytes()
+    n = args.students
+    dask.update({"ratio_vs_local": dask["wall_s"] / t_ours, "same_grades_csv": same_csv,
+                 "overhead_per_student_s": (dask["wall_s"] - t_ours) * args.jobs / n,
+                 "cpu_per_student_s": (dask["driver_cpu_s"] + dask["workers_cpu_s"]) / n,
+                 "peak_memory_per_worker_mb": dask["workers_peak_bytes"] / args.jobs / 2**20,
+                 "sent_per_student_kb": dask["sent_bytes"] / n / 1024,
+                 "received_per_student_kb": dask["received_bytes"] / n / 1024})
+    print(f"make grade SCHEDULER= (local Dask cluster, {args.jobs} worker processes): {dask['wall_s']:.0f} s, "
+          f"{dask['ratio_vs_local']:.2f}x the local default; Dask overhead {dask['overhead_per_student_s']:+.1f} s "
+          f"per student; {dask['cpu_per_student_s']:.1f} s CPU per student (driver and workers); peak memory "
+          f"{dask['peak_memory_per_worker_mb']:.0f} MB per worker; shipped {dask['sent_per_student_kb']:.0f} kB to "
+          f"and {dask['received_per_student_kb']:.0f} kB from a worker per student; grades.csv identical: {same_csv}",
+          flush=True)
     theirs, mine = nbgrader_scores(plain_root), our_scores(ours_root)
     same = theirs == mine
     differ = sorted(f"{k}: nbgrader {theirs.get(k)}, ours {v}" for k, v in mine.items() if theirs.get(k) != v)
@@ -229,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
               "speedup": t_plain / t_ours, "cpu_ratio_vs_plain": c_ours / c_plain, "prepare_once_s": t_prepare,
               "same_scores_per_notebook": same, "differences": differ[:20], "single_students": singles,
               "overhead_ratios": ratios, "overhead_median": statistics.median(ratios) - 1,
-              "cpu_overhead_ratios": cpu_ratios, "cpu_overhead_median": statistics.median(cpu_ratios) - 1}
+              "cpu_overhead_ratios": cpu_ratios, "cpu_overhead_median": statistics.median(cpu_ratios) - 1,
+              "dask": dask}
     print(f"speed-up over plain nbgrader: {t_plain / t_ours:.2f}x (target >= 2.5x); CPU {c_ours / c_plain:.2f}x "
           f"of plain nbgrader's; same per-notebook scores: {same}")
     for line in differ[:10]:

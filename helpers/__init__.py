@@ -36,7 +36,7 @@ __all__ = [
 
 
 def setup(seed: int | None = 42) -> None:
-    """Prepare a notebook: plot style, seeds, one BLAS thread and a one-line report of the mode.
+    """Prepare a notebook: plot style, seeds, one BLAS thread, brief check failures, a mode report.
 
     What it seeds: Python's ``random`` module (``random.seed``) and NumPy's **global**
     generator (``np.random.seed``), nothing else. That global generator is also where an
@@ -52,8 +52,11 @@ def setup(seed: int | None = 42) -> None:
         fixed value (both draw fresh entropy from the operating system), so unseeded code
         really differs from one fresh run to the next (Lab 05 does this).
     """
+    from helpers.checks.core import show_failures_briefly
+
     use_style()
     seed_everything(seed)
+    show_failures_briefly()  # a failing check: its message, and a traceback through your code only
     # The labs' data are small: multi-threaded BLAS only adds overhead on small
     # matrices (a GP posterior is about 8x slower with it on 2 cores).
     threadpool_limits(limits=1, user_api="blas")

@@ -40,3 +40,16 @@ def make_course(root: Path, notebooks: list[str]) -> Path:
 def course(tmp_path: Path) -> Path:
     """A scratch course root with notebook 01 only (grading it takes seconds, not minutes)."""
     return make_course(tmp_path / "course", [FIRST])
+
+
+#: Test files that take minutes (they grade whole classes), longest first. `make test` runs one file per
+#: core (``--dist loadfile``) and hands out files in collection order, so starting with the longest keeps
+#: both cores busy to the end instead of leaving one long file running alone.
+SLOWEST_FIRST = ["test_hostile.py", "test_attacks.py", "test_cluster.py", "test_resume.py", "test_migrate.py",
+                 "test_grade.py", "test_validate.py", "test_malformed.py", "test_student_names.py",
+                 "test_bundle.py", "test_safe_html.py", "test_release.py"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file keeps its order

@@ -19,14 +19,13 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograde import ASSIGNMENT, COURSE_ROOT
-from autograde.catalog import notebook_names
 from autograde.grade import grade_class
 from tests.conftest import make_course
 from tests.corpus import make_tiny_course, submission, write
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
-STUDENTS = ["ann", "ben", "cat", "dan", "eve"]
+STUDENTS = ["ann", "ben", "cat"]  # two workers: one student still waits when the first is merged
 
 
 def _free_port() -> int:
@@ -132,9 +131,15 @@ def _same_grades(root: Path, reference: Path) -> None:
     assert _submissions_per_student(root) == dict.fromkeys(STUDENTS, 1)
 
 
+#: Two of the seven notebooks keep this test to a minute; `make bench-grade` compares all seven on a larger class.
+DEMO_NOTEBOOKS = ["05_reproducibility", "06_diy_automl"]
+
+
 def test_the_demo_class_graded_on_two_dask_workers_gets_the_grades_of_one_machine(cluster, tmp_path):
-    local = make_course(tmp_path / "local", notebook_names(COURSE_ROOT))
-    dask = make_course(tmp_path / "dask", notebook_names(COURSE_ROOT))
+    (tmp_path / "local").mkdir()
+    (tmp_path / "dask").mkdir()
+    local = make_course(tmp_path / "local", DEMO_NOTEBOOKS)
+    dask = make_course(tmp_path / "dask", DEMO_NOTEBOOKS)
     demo = COURSE_ROOT / "demo" / "submitted"
     grade_class(demo, root=local, jobs=2)
     run = subprocess.run([sys.executable, "-m", "autograde.grade", "--root", str(dask), "--submitted", str(demo),
@@ -175,11 +180,11 @@ def test_a_worker_that_disconnects_loses_nothing(cluster, local_run, tmp_path):
 def test_a_driver_killed_mid_run_resumes_to_the_same_grades(cluster, local_run, tmp_path):
     root = _tiny_class(tmp_path / "course")
     driver = _driver(root, cluster)
-    done = _wait_for_results(root, 2)
+    _wait_for_results(root, 1)
     os.killpg(driver.pid, signal.SIGKILL)  # no cleanup, no chance to finish
     driver.wait()
     done = sorted(p.stem for p in (root / ".grading" / "results").glob("*.json"))
-    assert 2 <= len(done) < len(STUDENTS)
+    assert 1 <= len(done) < len(STUDENTS)
     again = _driver(root, cluster)
     out, _ = again.communicate(timeout=600)
     assert again.returncode == 0, out

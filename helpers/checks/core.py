@@ -6,7 +6,10 @@ import enum
 import functools
 import os
 import pickle
+import sysconfig
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,6 +41,7 @@ class CheckFailed(AssertionError):
     """A check found a difference; the message says what, in plain words."""
 
     kind = Failure.WRONG
+    check = ""  # the public check that failed (set by :func:`check`)
 
     def __init__(self, message: str = "", kind: Failure | None = None) -> None:
         super().__init__(message)
@@ -275,6 +279,8 @@ def check(func: Callable[..., None]) -> Callable[..., None]:
             ) from None
         except CheckFailed as failure:
             _record(outermost, name, str(failure))
+            if outermost:
+                failure.check = name
             raise
         except Exception as error:  # the student's code crashed inside the check
             kind = getattr(error, "student_type", type(error).__name__)
@@ -320,3 +326,58 @@ def summary(module: Any | None = None) -> None:
         mark = "PASS" if verdict == "passed" else "----"
         print(f"{mark}  {name:<{width}}  {'' if verdict == 'passed' else verdict}")
     print(f"{passed} of {len(names)} public checks pass.")
+
+
+#: Where library code lives: frames there are not the student's (the checks, site-packages, the standard library).
+_LIBRARY_DIRS = tuple({str(Path(__file__).resolve().parents[1]),
+                       *(sysconfig.get_paths()[k] for k in ("purelib", "platlib", "stdlib", "platstdlib"))})
+
+
+def _is_students(filename: str) -> bool:
+    """A frame of the student's code: a notebook cell or a module of their own, not a library."""
+    try:
+        path = str(Path(filename).resolve())
+    except (OSError, ValueError):
+        return True
+    return not path.startswith(_LIBRARY_DIRS)
+
+
+def brief_failure(failure: CheckFailed) -> list[str]:
+    """What a failing public check shows in the notebook, as otter's ``grader.check`` does: its message in plain
+    words and, when the student's function raised, the traceback through the student's code only (never
+    through the checks' internals or the libraries)."""
+    message, name = str(failure), getattr(failure, "check", "")
+    lines = [f"\u2717 {message}" if not name or message.startswith(f"{name}:") else f"\u2717 {name}: {message}"]
+    cause = failure.__cause__
+    if cause is not None:
+        frames = [f for f in traceback.extract_tb(cause.__traceback__) if _is_students(f.filename)]
+        if frames:
+            lines.append("Where your code raised it (most recent call last):")
+            lines += [line.rstrip("\n") for line in traceback.format_list(frames)]
+        lines.append(f"{type(cause).__name__}: {cause}")
+    return lines
+
+
+def _show_briefly(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> list[str]:
+    # IPython's run_code ignores what a custom handler returns: show it (as IPython's own showtraceback does).
+    stb = brief_failure(value) if isinstance(value, CheckFailed) else \
+        shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def show_failures_briefly() -> bool:
+    """In IPython (JupyterLab), show a failing check as :func:`brief_failure` instead of a long traceback.
+
+    The cell still fails (so *Run All* stops there and nbgrader sees the failure). Returns whether it
+    was installed (False outside IPython).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((CheckFailed,), _show_briefly)
+    return True
