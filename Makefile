@@ -24,10 +24,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
-lab: setup  ## JupyterLab on the student notebooks
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+# JupyterLab: where it listens (IP=, PORT=); as root it needs --allow-root, added for you.
+IP       ?= 127.0.0.1
+LAB_FLAGS = --ServerApp.ip=$(IP) --ServerApp.port=$(or $(PORT),8888) $(if $(filter 0,$(shell id -u)),--allow-root) \
+            --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
+lab: setup  ## JupyterLab on the student notebooks (IP=, PORT=; no news pop-up)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_FLAGS)
 
 release: setup  ## regenerate notebooks/ from solutions/ (nbgrader generate_assignment)
 	$(PY) -m autograde.release
@@ -40,11 +48,10 @@ migrate: setup sandbox  ## after adding or removing an exercise in a graded clas
 
 # Grading on many machines (docs/scaling.md): a Dask scheduler, and workers on every grading machine.
 HOST     ?= 127.0.0.1
-PORT     ?= 8786
 NWORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 
 scheduler: setup  ## a Dask scheduler for `make grade SCHEDULER=tcp://HOST:PORT` (HOST= an address only the course's machines reach)
-	$(BIN)/dask scheduler --host $(HOST) --port $(PORT) --no-dashboard
+	$(BIN)/dask scheduler --host $(HOST) --port $(or $(PORT),8786) --no-dashboard
 
 worker: setup sandbox  ## Dask workers grading for SCHEDULER=tcp://HOST:PORT (one student per core, in the sandbox)
 	@test -n "$(SCHEDULER)" || { echo "usage: make worker SCHEDULER=tcp://HOST:PORT"; exit 2; }

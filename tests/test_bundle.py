@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -54,10 +57,47 @@ def test_bundle_contains_no_reference_line_and_no_solution_file(bundle):
     assert not solution_hashes & {hashlib.sha256(d).hexdigest() for d in bundle["files"].values()}
 
 
-def test_student_makefile_has_only_setup_lab_and_check(bundle):
+def test_student_makefile_has_only_the_students_targets(bundle):
     makefile = bundle["files"][f"{NAME}/Makefile"].decode()
-    assert ".PHONY: setup lab check" in makefile
-    assert "nbgrader" not in bundle["files"][f"{NAME}/pyproject.toml"].decode()
+    assert ".PHONY: setup lab check dashboard" in makefile
+    for grading_only in ("nbgrader", "dask", "distributed", "autograde"):
+        assert grading_only not in bundle["files"][f"{NAME}/pyproject.toml"].decode(), grading_only
+
+
+def test_every_make_command_a_notebook_tells_students_to_run_is_in_the_bundle(bundle):
+    makefile = bundle["files"][f"{NAME}/Makefile"].decode()
+    targets = set(re.findall(r"(?m)^([a-z][a-z-]*):", makefile))
+    told = set()
+    for notebook in notebook_names():
+        cells = json.loads(bundle["files"][f"{NAME}/notebooks/{ASSIGNMENT}/{notebook}.ipynb"])["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells)
+        told |= set(re.findall(r"`make ([a-z][a-z-]*)`", text)) | set(re.findall(r"(?m)^\s*make ([a-z][a-z-]*)", text))
+    assert {"check", "dashboard"} <= told
+    assert told <= targets, told - targets
+
+
+def test_the_bundle_ignores_what_students_should_not_commit(bundle):
+    ignored = bundle["files"][f"{NAME}/.gitignore"].decode().split()
+    assert {".venv/", ".trackio/", ".ipynb_checkpoints/", "__pycache__/"} <= set(ignored)
+
+
+def test_zip_entries_carry_the_files_real_times(bundle):
+    with zipfile.ZipFile(bundle["archive"]) as zf:
+        stamps = {info.filename: info.date_time for info in zf.infolist()}
+    notebook = f"{NAME}/notebooks/{ASSIGNMENT}/{notebook_names()[0]}.ipynb"
+    expected = time.localtime((bundle["folder"] / "notebooks" / ASSIGNMENT / f"{notebook_names()[0]}.ipynb")
+                              .stat().st_mtime)[:6]
+    assert stamps[notebook][:5] == expected[:5]
+
+
+@pytest.mark.slow
+def test_the_bundle_installs_quietly_with_pip(bundle, tmp_path):
+    """`make setup`'s install step (without the dependencies, which this machine already has)."""
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
+    done = subprocess.run([str(tmp_path / "venv" / "bin" / "pip"), "install", "--quiet", "--no-deps", "-e", "."],
+                          cwd=bundle["folder"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "warning" not in (done.stdout + done.stderr).lower(), done.stdout + done.stderr
 
 
 @pytest.mark.slow
