@@ -11,6 +11,8 @@ STUDENT ?=
 FORCE   ?=
 SUBMITTED ?=
 JOBS    ?=
+# Test files run at once: one more than the cores, since grading tests often wait on subprocesses.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 SCHEDULER ?=
 
 .PHONY: setup lab release grade migrate scheduler worker test lint bench bench-grade clean check dashboard student-bundle browser sandbox
@@ -62,7 +64,7 @@ check: setup  ## run the public checks over notebooks/ (never writes into them)
 
 test: setup browser sandbox  ## ruff and the whole test suite
 	$(BIN)/ruff check helpers autograde tests bench demo
-	$(BIN)/pytest -q -n auto --dist loadfile
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # Debian's chromium for the browser tests (dashboard, JupyterLab); installed when missing
 # and we may (root with apt). Without it those tests are skipped with a reason.
