@@ -66,6 +66,16 @@ def _expect(value: object, kind: type, what: str) -> object:
     return value
 
 
+def _build(cls: type, data: object, what: str):  # noqa: ANN202 - an instance of cls
+    """``cls`` from a plain dict holding exactly its fields (a missing one is a ValueError, not a KeyError)."""
+    _expect(data, dict, what)
+    names = [f.name for f in dataclasses.fields(cls)]
+    missing = [name for name in names if name not in data]
+    if missing:
+        raise ValueError(f"{what}: missing {', '.join(missing)}")
+    return cls(**{name: data[name] for name in names})
+
+
 @dataclass
 class GradingRequest:
     """What the driver sends a worker for one student: the staged submission and how to grade it."""
@@ -85,8 +95,7 @@ class GradingRequest:
 
     @classmethod
     def from_wire(cls, data: dict) -> GradingRequest:
-        _expect(data, dict, "request")
-        request = cls(**{f.name: data[f.name] for f in dataclasses.fields(cls)})
+        request = _build(cls, data, "request")
         for name in ("student", "key", "root"):
             _expect(getattr(request, name), str, name)
         _expect(request.template_db, bytes, "template_db")
@@ -111,8 +120,7 @@ class GradingReply:
 
     @classmethod
     def from_wire(cls, data: dict) -> GradingReply:
-        _expect(data, dict, "reply")
-        reply = cls(**{f.name: data[f.name] for f in dataclasses.fields(cls)})
+        reply = _build(cls, data, "reply")
         _expect(reply.result, dict, "result")
         _expect(reply.log, str, "log")
         for name, content in _expect(reply.notebooks, dict, "notebooks").items():
