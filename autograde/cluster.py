@@ -306,8 +306,6 @@ class ClusterGrading(Grading):
                               dict(sub.problems), list(sub.notes), files, self.paths.template_db.read_bytes())
 
     def submit(self, sub: Submission):  # noqa: ANN201 - a distributed.Future
-        from autograde.cluster import grade_on_worker
-
         request = self.request(sub)
         self.record.sent_bytes += sum(map(len, request.files.values())) + len(request.template_db)
         future = self.client.submit(grade_on_worker, request.to_wire(), pure=False,
