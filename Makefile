@@ -14,8 +14,12 @@ JOBS    ?=
 # Test files run at once (pytest-xdist; auto: one per core; 3 on 2 cores was measured no faster).
 TEST_WORKERS ?= auto
 SCHEDULER ?=
+# LMS round trip (autograde/lms.py): LMS=canvas|moodle, ROSTER=roster.csv, ZIP=the LMS's download.
+LMS ?=
+ROSTER ?=
+ZIP ?=
 
-.PHONY: setup lab release grade migrate scheduler worker test lint bench bench-grade clean check dashboard student-bundle browser sandbox
+.PHONY: setup lab release grade collect migrate scheduler worker test lint bench bench-grade clean check dashboard student-bundle browser sandbox
 
 setup: $(STAMP)
 
@@ -42,8 +46,12 @@ lab: setup  ## JupyterLab on the student notebooks (IP=, PORT=; no news pop-up)
 release: setup  ## regenerate notebooks/ from solutions/ (nbgrader generate_assignment)
 	$(PY) -m autograde.release
 
-grade: setup sandbox  ## grade submitted/ (or the demo class when submitted/ is empty)
-	$(PY) -m autograde.grade $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) $(if $(SUBMITTED),--submitted $(SUBMITTED)) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+grade: setup sandbox  ## grade submitted/ (or the demo class when submitted/ is empty); LMS=canvas|moodle also writes its import
+	$(if $(LMS),WEEK08_LMS=$(LMS)) $(if $(ROSTER),WEEK08_ROSTER=$(ROSTER)) $(PY) -m autograde.grade $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) $(if $(SUBMITTED),--submitted $(SUBMITTED)) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+collect: setup  ## an LMS download into submitted/: make collect ZIP=download.zip LMS=canvas|moodle ROSTER=roster.csv
+	@test -n "$(ZIP)" || { echo "usage: make collect ZIP=download.zip LMS=canvas|moodle [ROSTER=roster.csv]"; exit 2; }
+	$(PY) -m autograde.lms collect "$(ZIP)" --lms $(or $(LMS),canvas) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(SUBMITTED),--submitted "$(SUBMITTED)")
 
 migrate: setup sandbox  ## after adding or removing an exercise in a graded class: keep manual grades, rebuild gradebook.db, regrade
 	$(PY) -m autograde.migrate $(if $(SUBMITTED),--submitted $(SUBMITTED))
@@ -96,4 +104,4 @@ student-bundle: setup  ## dist/week08-student.zip: what students receive
 	$(PY) -m autograde.bundle
 
 clean:
-	rm -rf autograded feedback gradebook.db grades.csv class_report .grading source_with_tests bench/results test-output dist .pytest_cache .trackio
+	rm -rf autograded feedback gradebook.db grades.csv grades_canvas.csv grades_moodle.csv feedback_canvas.zip feedback_moodle.zip class_report .grading source_with_tests bench/results test-output dist .pytest_cache .trackio

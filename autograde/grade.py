@@ -28,7 +28,9 @@ when ``submitted/`` holds no student):
 3. **merge** each finished student (main thread): scores into the gradebook (manual
    grades kept), autograded notebooks into ``autograded/``, nbgrader's feedback
    generated from the gradebook, the result saved, so an interrupted run resumes;
-4. **outputs** (:mod:`autograde.outputs`): ``grades.csv`` and the class report.
+4. **outputs** (:mod:`autograde.outputs`): ``grades.csv``, the class report and, with
+   ``WEEK08_LMS``, the LMS's grade import and feedback bundle
+   (:mod:`autograde.outputs.lms_export`).
 """
 
 from __future__ import annotations
@@ -715,6 +717,10 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
                 force: bool = False, jobs: int | None = None, settings: Settings | None = None) -> Path:
     """Grade every (new or changed) submission under ``submitted``; return ``grades.csv``'s path."""
     settings = settings or Settings.from_environ()
+    if settings.lms:  # a typo stops here, not after an hour of grading
+        from autograde.lms import check_export_settings
+
+        check_export_settings(settings, root)
     paths = Paths(root)
     fresh_gradebook = not (root / "gradebook.db").exists()
     key = grading_key(root)
@@ -777,6 +783,12 @@ def grade_class(submitted: Path, root: Path = COURSE_ROOT, student: str | None =
 
     write_report(root / "class_report", cols, graded, paths.grades)
     print(f"wrote grades.csv, feedback/ and class_report/ for {len(graded)} students")
+    if settings.lms:
+        from autograde.lms import read_roster
+        from autograde.outputs.lms_export import export
+
+        for line in export(root, settings.lms, read_roster(settings.roster, root), settings):
+            print(line)
     return paths.grades
 
 

@@ -35,6 +35,13 @@ class Settings:
                                   "(docs/scaling.md); empty: on this machine")
     sandbox: str = _setting("bwrap", "isolation: bwrap (bubblewrap: own PID namespace, private /tmp and /dev/shm; "
                                      "used when installed) or unshare (the older fallback, no PID namespace)")
+    lms: str = _setting("", "canvas or moodle: make grade also writes grades_<lms>.csv (the LMS's gradebook import) "
+                            "and feedback_<lms>.zip (for its bulk upload); make collect reads that LMS's download")
+    roster: str = _setting("", "CSV mapping LMS ids to student ids (columns student_id, lms_id, name, email, ...; "
+                               "default: roster.csv in the course folder when there is one)")
+    lms_assignment: str = _setting("Week 8 labs", "title of the grade column in the LMS export (Canvas: "
+                                                  "'Name (id)' updates that existing assignment)")
+    lms_columns: str = _setting("total", "total (one grade column) or notebooks (one per notebook) in the LMS export")
     # Read by helpers/ (the student package), listed for completeness:
     fast: str = _setting("", "helpers: 1 for the small budgets the grader uses")
     data_dir: str = _setting("", "helpers: another folder for the datasets")
